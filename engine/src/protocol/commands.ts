@@ -1,0 +1,14 @@
+import { createBootMedia, createBootMediaParams } from '../media/create-boot-media.js';
+import { getStatus } from '../ops/status.js';
+import { engineFacts } from '../version.js';
+import { command, type Command, type Server } from './server.js';
+
+/** The engine's commands (docs/protocol.md). Names and parameters are the protocol's contract. */
+export function engineCommands(server: Server): Readonly<Record<string, Command<any>>> {
+  return {
+    version: command({}, async () => engineFacts()),
+    cancel: command({ requestId: { type: 'id', required: true } }, async ({ requestId }) => ({ canceled: server.cancel(requestId) })),
+    getStatus: command({ operationId: { type: 'string' } }, async ({ operationId }) => getStatus(operationId)),
+    createBootMedia: command(createBootMediaParams, (params, context) => createBootMedia(params, context)),
+  };
+}

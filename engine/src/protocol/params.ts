@@ -1,0 +1,83 @@
+import { CmTsError } from '../errors/index.js';
+
+/** What one request parameter may hold. */
+export type ParamSpec =
+  | { type: 'string'; required?: boolean; values?: readonly string[]; secret?: boolean }
+  | { type: 'boolean'; required?: boolean }
+  | { type: 'datetime'; required?: boolean }
+  | { type: 'stringMap'; required?: boolean; secret?: boolean }
+  | { type: 'id'; required?: boolean };
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+type ValueOf<S extends ParamSpec> = S extends { type: 'string' }
+  ? string
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'datetime' }
+      ? Date
+      : S extends { type: 'stringMap' }
+        ? Record<string, string>
+        : string | number;
+
+/** Validated parameters: required ones present, optional ones possibly undefined. */
+export type Params<S extends ParamSpecs> = {
+  [K in keyof S]: S[K] extends { required: true } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined;
+};
+
+const isoDateTime = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Checks a request's params against its specs: unknown names are CMTSMEDIA_E_UNKNOWNPARAMETER,
+ * wrong types or values E_INVALIDARG; the detail names the parameter (never its value when secret).
+ * `null` counts as not given, as a PowerShell $null parameter would.
+ */
+export function validateParams<S extends ParamSpecs>(command: string, specs: S, raw: unknown): Params<S> {
+  if (raw === undefined || raw === null) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new CmTsError('E_INVALIDARG', `params of ${command} must be an object`);
+  const input = raw as Record<string, unknown>;
+  for (const name of Object.keys(input)) {
+    if (!Object.hasOwn(specs, name)) throw new CmTsError('CMTSMEDIA_E_UNKNOWNPARAMETER', `${name} (command ${command})`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = input[name];
+    if (value === undefined || value === null) {
+      if (spec.required) throw new CmTsError('E_INVALIDARG', `parameter ${name} is required`);
+      continue;
+    }
+    out[name] = convert(name, spec, value);
+  }
+  return out as Params<S>;
+}
+
+function convert(name: string, spec: ParamSpec, value: unknown): unknown {
+  const bad = (what: string): never => {
+    throw new CmTsError('E_INVALIDARG', `parameter ${name} must be ${what}`);
+  };
+  switch (spec.type) {
+    case 'string':
+      if (typeof value !== 'string') bad('a string');
+      if (spec.values && !spec.values.includes(value as string)) bad(`one of ${spec.values.join(', ')}`);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') bad('true or false');
+      return value;
+    case 'datetime': {
+      if (typeof value !== 'string' || !isoDateTime.test(value)) bad('an ISO 8601 date and time');
+      const date = new Date(value as string);
+      if (Number.isNaN(date.getTime())) bad('an ISO 8601 date and time');
+      return date;
+    }
+    case 'stringMap': {
+      if (typeof value !== 'object' || Array.isArray(value)) bad('an object of strings');
+      for (const [key, item] of Object.entries(value as object)) {
+        if (typeof item !== 'string') throw new CmTsError('E_INVALIDARG', `parameter ${name}.${key} must be a string`);
+      }
+      return value;
+    }
+    case 'id':
+      if (typeof value !== 'string' && typeof value !== 'number') bad('a string or a number');
+      return value;
+  }
+}
