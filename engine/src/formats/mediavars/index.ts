@@ -1,0 +1,3 @@
+export * from './variablesDat.js';
+export * from './mediaVariables.js';
+export * from './textFiles.js';

@@ -1,0 +1,306 @@
+/**
+ * The site catalog, schema version 1 (SPEC §4; docs/site-catalog.md): the little of a ConfigMgr
+ * site that boot media need. Loading checks the structure only; the SDK's site errors
+ * (NODEFAULTMP, NOMPCERTS, ...) come from resolveBootMedia, which reads the files.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { CmTsError, fromSystemError } from '../errors/index.js';
+
+export type Architecture = 'x86' | 'x64' | 'arm64';
+export const architectures: readonly Architecture[] = ['x86', 'x64', 'arm64'];
+
+export type Extensions = Readonly<Record<string, unknown>>;
+
+export interface CatalogManagementPoint {
+  readonly name: string;
+  readonly url: string;
+  readonly default: boolean;
+  /** Absolute paths of PEM or DER files; empty when the catalog lists none. */
+  readonly certificates: readonly string[];
+  readonly extensions?: Extensions;
+}
+
+export interface CatalogDistributionPoint {
+  readonly name: string;
+  /** Absolute path of the DP's content folder. */
+  readonly contentPath: string;
+  readonly extensions?: Extensions;
+}
+
+export interface CatalogBootImage {
+  readonly packageId: string;
+  readonly name: string;
+  readonly architecture: Architecture;
+  readonly sourceVersion: number;
+  /** As written in the catalog: relative to each DP's contentPath. */
+  readonly path: string;
+  /** DP names, most preferred first. */
+  readonly distributionPoints: readonly string[];
+  readonly extensions?: Extensions;
+}
+
+export interface SiteCatalog {
+  /** Absolute path of the catalog file. */
+  readonly path: string;
+  readonly schemaVersion: 1;
+  readonly siteCode: string;
+  readonly siteName?: string;
+  readonly clientPorts: { readonly http: number; readonly https: number };
+  readonly managementPoints: readonly CatalogManagementPoint[];
+  /** Absolute paths; empty when the catalog lists none. */
+  readonly caCertificates: readonly string[];
+  /** Absolute path; undefined when the catalog does not set one (CREATETSMEDIA_E_NOSITESIGNCERT on use). */
+  readonly siteSigningCertificate?: string;
+  readonly distributionPoints: readonly CatalogDistributionPoint[];
+  readonly bootImages: readonly CatalogBootImage[];
+  readonly extensions?: Extensions;
+}
+
+export const defaultClientPorts = { http: 80, https: 443 } as const;
+
+/** A field of the JSON document with its JSONPath, for messages like `$.bootImages[0].path must be a string`. */
+class Field {
+  constructor(
+    readonly value: unknown,
+    readonly path: string,
+    private readonly catalogPath: string,
+  ) {}
+
+  fail(problem: string): never {
+    throw new CmTsError('E_INVALIDARG', `site catalog ${this.catalogPath}: ${this.path} ${problem}`);
+  }
+
+  get present(): boolean {
+    return this.value !== undefined;
+  }
+
+  key(name: string): Field {
+    const value = (this.value as Record<string, unknown>)[name];
+    const path = /^[A-Za-z_$][\w$]*$/.test(name) ? `${this.path}.${name}` : `${this.path}[${JSON.stringify(name)}]`;
+    return new Field(Object.prototype.hasOwnProperty.call(this.value, name) ? value : undefined, path, this.catalogPath);
+  }
+
+  /** An object whose keys are `known` or "extensions" (itself an object of anything). */
+  object(known: readonly string[]): Field {
+    if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value)) this.fail('must be an object');
+    for (const name of Object.keys(this.value)) {
+      if (name !== 'extensions' && !known.includes(name)) this.key(name).fail('is not a field of site catalog schema version 1 (put your own data under "extensions")');
+    }
+    return this;
+  }
+
+  extensions(): { extensions?: Extensions } {
+    const ext = this.key('extensions');
+    if (!ext.present) return {};
+    if (typeof ext.value !== 'object' || ext.value === null || Array.isArray(ext.value)) ext.fail('must be an object');
+    return { extensions: ext.value as Extensions };
+  }
+
+  required(): this {
+    if (!this.present) this.fail('is required');
+    return this;
+  }
+
+  string(): string {
+    if (typeof this.required().value !== 'string') this.fail('must be a string');
+    if ((this.value as string).length === 0) this.fail('must not be empty');
+    return this.value as string;
+  }
+
+  matching(pattern: RegExp, expected: string): string {
+    const text = this.string();
+    if (!pattern.test(text)) this.fail(`must be ${expected}, not ${JSON.stringify(text)}`);
+    return text;
+  }
+
+  integer(min: number, max: number): number {
+    const n = this.required().value;
+    if (typeof n !== 'number' || !Number.isInteger(n)) this.fail('must be an integer');
+    if (n < min || n > max) this.fail(`must be between ${min} and ${max}, not ${n}`);
+    return n;
+  }
+
+  boolean(): boolean {
+    if (typeof this.required().value !== 'boolean') this.fail('must be true or false');
+    return this.value as boolean;
+  }
+
+  array(): Field[] {
+    if (!Array.isArray(this.required().value)) this.fail('must be an array');
+    return (this.value as unknown[]).map((item, i) => new Field(item, `${this.path}[${i}]`, this.catalogPath));
+  }
+}
+
+/** Catalog paths are relative to its folder; `\` separates too, so a catalog written on Windows works elsewhere. */
+function catalogFile(folder: string, relative: string): string {
+  return resolvePath(folder, process.platform === 'win32' ? relative : relative.replace(/\\/g, '/'));
+}
+
+function decodeText(bytes: Buffer): string {
+  // Windows PowerShell 5.1 writes UTF-16LE with a BOM (Out-File), Notepad UTF-8 with a BOM.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+const siteCodePattern = /^[A-Za-z0-9]{3}$/;
+const packageIdPattern = /^[A-Za-z0-9]{3}[0-9A-Fa-f]{5}$/;
+
+/**
+ * Reads and checks a schema v1 catalog. A missing file is E_FILENOTFOUND (the path as detail); any
+ * structural defect (bad JSON, a wrong type, an unknown field, an unknown schemaVersion, a dangling
+ * DP reference, a duplicate) is E_INVALIDARG naming the JSON path of the bad field.
+ */
+export async function loadSiteCatalog(path: string): Promise<SiteCatalog> {
+  const catalogPath = resolvePath(path);
+  const bytes = await readFile(catalogPath).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new CmTsError('E_INVALIDARG', `site catalog ${catalogPath} is a folder, not a JSON file`);
+    throw fromSystemError(err, catalogPath);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(decodeText(bytes));
+  } catch (err) {
+    throw new CmTsError('E_INVALIDARG', `site catalog ${catalogPath}: $ is not valid JSON (${(err as Error).message})`);
+  }
+  return parseSiteCatalog(json, catalogPath);
+}
+
+/** The checks of loadSiteCatalog on an already parsed document; relative paths resolve against `catalogPath`'s folder. */
+export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalog {
+  const folder = dirname(catalogPath);
+  const root = new Field(json, '$', catalogPath);
+  // The version first: a newer catalog should say so rather than list its new fields as unknown.
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) root.fail('must be an object');
+  const version = root.key('schemaVersion');
+  if (version.required().value !== 1) version.fail(`${JSON.stringify(version.value)} is not supported: this CmTsMedia reads schema version 1`);
+  root.object(['schemaVersion', 'siteCode', 'siteName', 'clientPorts', 'managementPoints', 'caCertificates', 'siteSigningCertificate', 'distributionPoints', 'bootImages']);
+
+  const siteCode = root.key('siteCode').matching(siteCodePattern, 'a three-character site code');
+  const siteName = root.key('siteName').present ? root.key('siteName').string() : undefined;
+
+  let clientPorts: SiteCatalog['clientPorts'] = defaultClientPorts;
+  const ports = root.key('clientPorts');
+  if (ports.present) {
+    ports.object(['http', 'https']);
+    clientPorts = {
+      http: ports.key('http').present ? ports.key('http').integer(1, 65535) : defaultClientPorts.http,
+      https: ports.key('https').present ? ports.key('https').integer(1, 65535) : defaultClientPorts.https,
+    };
+  }
+
+  let defaultMp: Field | undefined;
+  const managementPoints = root.key('managementPoints').array().map((mp): CatalogManagementPoint => {
+    mp.object(['name', 'url', 'default', 'certificates']);
+    const url = mp.key('url').string();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
+      mp.key('url').fail(`must be an http:// or https:// URL, not ${JSON.stringify(url)}`);
+    }
+    const isDefault = mp.key('default').present ? mp.key('default').boolean() : false;
+    if (isDefault && defaultMp) mp.key('default').fail(`is true, but ${defaultMp.path} is already the default management point`);
+    if (isDefault) defaultMp = mp;
+    const certificates = mp.key('certificates');
+    return {
+      name: mp.key('name').string(),
+      url,
+      default: isDefault,
+      certificates: certificates.present ? certificates.array().map((c) => catalogFile(folder, c.string())) : [],
+      ...mp.extensions(),
+    };
+  });
+
+  const ca = root.key('caCertificates');
+  const caCertificates = ca.present ? ca.array().map((c) => catalogFile(folder, c.string())) : [];
+  const signing = root.key('siteSigningCertificate');
+  // null or "" mean "not set", like a missing field: NOSITESIGNCERT when media are made.
+  const siteSigningCertificate = signing.present && signing.value !== null && signing.value !== '' ? catalogFile(folder, signing.string()) : undefined;
+
+  const dpNames = new Map<string, string>();
+  const distributionPoints = root.key('distributionPoints').array().map((dp): CatalogDistributionPoint => {
+    dp.object(['name', 'contentPath']);
+    const name = dp.key('name').string();
+    const earlier = dpNames.get(name.toUpperCase());
+    if (earlier) dp.key('name').fail(`${JSON.stringify(name)} is already the name of ${earlier}`);
+    dpNames.set(name.toUpperCase(), dp.path);
+    return { name, contentPath: catalogFile(folder, dp.key('contentPath').string()), ...dp.extensions() };
+  });
+
+  const packageIds = new Map<string, string>();
+  const bootImages = root.key('bootImages').array().map((image): CatalogBootImage => {
+    image.object(['packageId', 'name', 'architecture', 'sourceVersion', 'path', 'distributionPoints']);
+    const packageId = image.key('packageId').matching(packageIdPattern, 'a package ID (site code and five hex digits, e.g. PS100005)');
+    const earlier = packageIds.get(packageId.toUpperCase());
+    if (earlier) image.key('packageId').fail(`${packageId} is already the package ID of ${earlier}`);
+    packageIds.set(packageId.toUpperCase(), image.path);
+    const architecture = image.key('architecture').string();
+    if (!(architectures as readonly string[]).includes(architecture)) image.key('architecture').fail(`must be one of ${architectures.join(', ')}, not ${JSON.stringify(architecture)}`);
+    const dps = image.key('distributionPoints').array().map((ref) => {
+      const name = ref.string();
+      if (!dpNames.has(name.toUpperCase())) ref.fail(`names ${JSON.stringify(name)}, which is not in $.distributionPoints`);
+      return name;
+    });
+    return {
+      packageId,
+      name: image.key('name').string(),
+      architecture: architecture as Architecture,
+      sourceVersion: image.key('sourceVersion').integer(0, 0xffffffff),
+      path: image.key('path').string(),
+      distributionPoints: dps,
+      ...image.extensions(),
+    };
+  });
+
+  return {
+    path: catalogPath,
+    schemaVersion: 1,
+    siteCode,
+    ...(siteName !== undefined ? { siteName } : {}),
+    clientPorts,
+    managementPoints,
+    caCertificates,
+    ...(siteSigningCertificate !== undefined ? { siteSigningCertificate } : {}),
+    distributionPoints,
+    bootImages,
+    ...root.extensions(),
+  };
+}
+
+export interface BootImageListing {
+  readonly siteCode: string;
+  readonly packageId: string;
+  readonly name: string;
+  readonly architecture: Architecture;
+  readonly sourceVersion: number;
+  readonly distributionPoints: readonly string[];
+  /** Where the WIM should be on each of its DPs, in the same order (not checked for existence). */
+  readonly wimPaths: readonly string[];
+}
+
+/** The catalog's boot images for Get-CMBootImage, in catalog order. */
+export function listBootImages(catalog: SiteCatalog): BootImageListing[] {
+  return catalog.bootImages.map((image) => ({
+    siteCode: catalog.siteCode,
+    packageId: image.packageId,
+    name: image.name,
+    architecture: image.architecture,
+    sourceVersion: image.sourceVersion,
+    distributionPoints: image.distributionPoints,
+    wimPaths: image.distributionPoints.map((name) => catalogFile(distributionPoint(catalog, name).contentPath, image.path)),
+  }));
+}
+
+/** A DP by name (case-insensitive, as DNS names); loadSiteCatalog guarantees every reference resolves. */
+export function distributionPoint(catalog: SiteCatalog, name: string): CatalogDistributionPoint {
+  const dp = catalog.distributionPoints.find((d) => d.name.toUpperCase() === name.toUpperCase());
+  if (!dp) throw new CmTsError('E_UNEXPECTED', `distribution point ${name} is not in the site catalog`);
+  return dp;
+}
+
+export { catalogFile as resolveCatalogPath };

@@ -1,0 +1,114 @@
+/**
+ * What boot media need from the site, read from the catalog's files, with the SDK's site errors
+ * (SPEC §3, §4). Order of the checks, as the SDK meets them: the default management point
+ * (NODEFAULTMP), its certificates (NOMPCERTS), the CA certificates (NOCACERT), the site signing
+ * certificate (NOSITESIGNCERT), then the boot image package on its DPs (MISSINGPACKAGE).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { readCertificates } from '../certs/index.js';
+import { CmTsError } from '../errors/index.js';
+import type { Architecture, SiteCatalog } from './catalog.js';
+import { distributionPoint, resolveCatalogPath } from './catalog.js';
+
+export interface ResolvedBootMedia {
+  readonly siteCode: string;
+  readonly siteName?: string;
+  readonly managementPoint: { readonly name: string; readonly url: string; readonly certificates: readonly Uint8Array[] };
+  /** DER; empty when the site lists none and its default MP is HTTP. */
+  readonly caCertificates: readonly Uint8Array[];
+  readonly siteSigningCertificate: Uint8Array;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly bootImage: {
+    readonly packageId: string;
+    readonly name: string;
+    readonly architecture: Architecture;
+    readonly sourceVersion: number;
+    /** The WIM on the first of the image's DPs (catalog order) that has it. */
+    readonly wimPath: string;
+    /** That DP's name. */
+    readonly distributionPoint: string;
+  };
+}
+
+/** Every certificate of the files, DER; or the first file that cannot be read or parsed, with the reason. */
+async function loadCertificates(paths: readonly string[]): Promise<{ ders: Uint8Array[] } | { reason: string; path: string }> {
+  const ders: Uint8Array[] = [];
+  for (const path of paths) {
+    try {
+      ders.push(...readCertificates(new Uint8Array(await readFile(path)), path));
+    } catch (err) {
+      return { path, reason: err instanceof CmTsError ? err.detail : `${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+  }
+  return { ders };
+}
+
+async function isFile(path: string): Promise<string | undefined> {
+  try {
+    return (await stat(path)).isFile() ? undefined : 'not a file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+}
+
+/**
+ * Resolves `bootImageId` (case-insensitive) against the site. `data.reason` of an SDK error says
+ * which file or field caused it; the detail is the SDK's ErrorDetail (MP name, package ID, or empty).
+ */
+export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string): Promise<ResolvedBootMedia> {
+  const mp = catalog.managementPoints.find((m) => m.default);
+  if (!mp) throw new CmTsError('CREATETSMEDIA_E_NODEFAULTMP', '', { reason: `no entry of $.managementPoints in ${catalog.path} has "default": true` });
+
+  if (mp.certificates.length === 0) throw new CmTsError('CREATETSMEDIA_E_NOMPCERTS', mp.name, { reason: 'the default management point lists no certificates' });
+  const mpCerts = await loadCertificates(mp.certificates);
+  if (!('ders' in mpCerts)) throw new CmTsError('CREATETSMEDIA_E_NOMPCERTS', mp.name, { reason: mpCerts.reason });
+
+  const https = new URL(mp.url).protocol === 'https:';
+  const ca = await loadCertificates(catalog.caCertificates);
+  if (!('ders' in ca)) {
+    // Only an HTTPS MP needs the CA (SPEC §4); for an HTTP one an unreadable listed file is a catalog defect.
+    if (https) throw new CmTsError('CREATETSMEDIA_E_NOCACERT', '', { reason: ca.reason });
+    const index = catalog.caCertificates.indexOf(ca.path);
+    throw new CmTsError('E_INVALIDARG', `site catalog ${catalog.path}: $.caCertificates[${index}] cannot be used: ${ca.reason}`);
+  }
+  if (https && ca.ders.length === 0) throw new CmTsError('CREATETSMEDIA_E_NOCACERT', '', { reason: `the default management point ${mp.url} uses HTTPS and $.caCertificates is empty` });
+
+  if (catalog.siteSigningCertificate === undefined) throw new CmTsError('CREATETSMEDIA_E_NOSITESIGNCERT', '', { reason: '$.siteSigningCertificate is not set' });
+  const signing = await loadCertificates([catalog.siteSigningCertificate]);
+  if (!('ders' in signing)) throw new CmTsError('CREATETSMEDIA_E_NOSITESIGNCERT', '', { reason: signing.reason });
+
+  const packageId = bootImageId.toUpperCase();
+  const image = catalog.bootImages.find((b) => b.packageId.toUpperCase() === packageId);
+  if (!image) throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', bootImageId, { reason: `${bootImageId} is not in $.bootImages of ${catalog.path}` });
+  const checked: Array<{ distributionPoint: string; path: string; reason: string }> = [];
+  for (const name of image.distributionPoints) {
+    const dp = distributionPoint(catalog, name);
+    const wimPath = resolveCatalogPath(dp.contentPath, image.path);
+    const problem = await isFile(wimPath);
+    if (problem === undefined) {
+      return {
+        siteCode: catalog.siteCode.toUpperCase(),
+        ...(catalog.siteName !== undefined ? { siteName: catalog.siteName } : {}),
+        managementPoint: { name: mp.name, url: mp.url, certificates: mpCerts.ders },
+        caCertificates: ca.ders,
+        siteSigningCertificate: signing.ders[0]!,
+        httpPort: catalog.clientPorts.http,
+        httpsPort: catalog.clientPorts.https,
+        bootImage: {
+          packageId: image.packageId.toUpperCase(),
+          name: image.name,
+          architecture: image.architecture,
+          sourceVersion: image.sourceVersion,
+          wimPath,
+          distributionPoint: dp.name,
+        },
+      };
+    }
+    checked.push({ distributionPoint: dp.name, path: wimPath, reason: problem });
+  }
+  throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', image.packageId, {
+    reason: checked.length === 0 ? 'the boot image lists no distribution points' : 'the boot image file is on none of its distribution points',
+    checked,
+  });
+}

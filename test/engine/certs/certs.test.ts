@@ -1,0 +1,169 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMediaCertificate, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
+import { CmTsError } from '../../../engine/src/errors/index.js';
+
+const fixtures = join(import.meta.dirname, '../../fixtures/site');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
+const scratch = mkdtempSync(join(tmpdir(), 'cmts-certs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function openssl(args: string[], input?: Uint8Array): string {
+  return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function errorOf(fn: () => unknown): CmTsError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CmTsError) return err;
+    throw err;
+  }
+  throw new Error('expected a CmTsError');
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<CmTsError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(err instanceof CmTsError)) throw new Error(`expected a CmTsError, got ${String(err)}`);
+  return err;
+}
+
+const now = new Date('2030-01-15T12:00:00.000Z');
+const validFrom = new Date('2030-01-15T12:00:00.000Z');
+const validTo = new Date('2031-03-01T08:30:15.000Z');
+const guid = '8AE6B618-77EC-46CB-B1B5-88F693E0A1C2';
+const pfxPassword = guid.slice(0, 31);
+
+describe('createMediaCertificate + exportPfx', async () => {
+  const cert = await createMediaCertificate({ validFrom, validTo, now, random: (n) => new Uint8Array(n).fill(0xab) });
+  const exported = exportPfx(cert, pfxPassword);
+  const pfxFile = join(scratch, 'media.pfx');
+  writeFileSync(pfxFile, exported.pfx);
+  const certFile = join(scratch, 'media.cer');
+  writeFileSync(certFile, cert.certificateDer);
+
+  it('opens with openssl pkcs12 (OpenSSL 3, no -legacy) under the first 31 GUID characters, key and certificate', () => {
+    const pem = openssl(['pkcs12', '-in', pfxFile, '-passin', `pass:${pfxPassword}`, '-nodes']);
+    expect(pem).toContain('-----BEGIN PRIVATE KEY-----');
+    expect(pem).toContain('-----BEGIN CERTIFICATE-----');
+    const info = spawnSync('openssl', ['pkcs12', '-in', pfxFile, '-passin', `pass:${pfxPassword}`, '-info', '-noout'], { encoding: 'utf8' });
+    expect(info.stderr).toMatch(/MAC: sha1/);
+    expect(info.stderr).toMatch(/pbeWithSHA1And3-KeyTripleDES-CBC/);
+    // The whole GUID is not the password.
+    expect(spawnSync('openssl', ['pkcs12', '-in', pfxFile, '-passin', `pass:${guid}`, '-nodes'], { encoding: 'utf8' }).status).not.toBe(0);
+  });
+
+  it('is valid exactly over the requested range', () => {
+    const dates = openssl(['x509', '-inform', 'DER', '-in', certFile, '-noout', '-dates']);
+    expect(dates).toContain('notBefore=Jan 15 12:00:00 2030 GMT');
+    expect(dates).toContain('notAfter=Mar  1 08:30:15 2031 GMT');
+    expect(exported.notBefore.toISOString()).toBe(validFrom.toISOString());
+    expect(exported.notAfter.toISOString()).toBe(validTo.toISOString());
+  });
+
+  it('is RSA-2048, sha256WithRSAEncryption, with the Client Authentication EKU', () => {
+    const text = openssl(['x509', '-inform', 'DER', '-in', certFile, '-noout', '-text']);
+    expect(text).toMatch(/Public-Key: \(2048 bit\)/);
+    expect(text).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
+    expect(text).toMatch(/X509v3 Extended Key Usage:\s*\n\s*TLS Web Client Authentication/);
+    expect(text).toContain('Subject: CN = SMS Media Certificate');
+    expect(text).toMatch(/Serial Number:\s*\n?\s*6b:ab:ab/);
+    expect(cert.clientAuthentication).toBe(true);
+  });
+
+  it('reports the SHA-1 thumbprint of the DER certificate, uppercase', () => {
+    const fp = openssl(['x509', '-inform', 'DER', '-in', certFile, '-noout', '-fingerprint', '-sha1']);
+    expect(exported.thumbprint).toBe(fp.trim().split('=')[1]!.replace(/:/g, ''));
+    expect(exported.thumbprint).toMatch(/^[0-9A-F]{40}$/);
+  });
+
+  it('round-trips through importPfx', () => {
+    const again = importPfx(exported.pfx, pfxPassword);
+    expect(again.thumbprint).toBe(cert.thumbprint);
+    expect(Buffer.from(again.privateKeyDer).equals(Buffer.from(cert.privateKeyDer))).toBe(true);
+  });
+});
+
+describe('createMediaCertificate validity checks', () => {
+  it('defaults to now → now + 1 year', async () => {
+    const cert = await createMediaCertificate({ now: new Date('2030-02-03T04:05:06.789Z') });
+    expect(cert.notBefore.toISOString()).toBe('2030-02-03T04:05:06.000Z');
+    expect(cert.notAfter.toISOString()).toBe('2031-02-03T04:05:06.000Z');
+  });
+
+  it('rejects start >= end naming the parameters', async () => {
+    const err = await rejectionOf(createMediaCertificate({ now, validFrom: validTo, validTo: validFrom }));
+    expect(err.code).toBe('E_INVALIDARG');
+    expect(err.detail).toMatch(/CertificateValidStart .* must be earlier than CertificateValidEnd/);
+    expect((await rejectionOf(createMediaCertificate({ now, validFrom, validTo: validFrom }))).code).toBe('E_INVALIDARG');
+  });
+
+  it('rejects an end in the past naming CertificateValidEnd', async () => {
+    const err = await rejectionOf(createMediaCertificate({ now, validFrom: new Date('2029-01-01Z'), validTo: new Date('2030-01-01Z') }));
+    expect(err.code).toBe('E_INVALIDARG');
+    expect(err.detail).toMatch(/^CertificateValidEnd .* is in the past$/);
+  });
+});
+
+describe('importPfx', () => {
+  const thumbprint = readFileSync(join(fixtures, 'client.thumbprint'), 'utf8').trim();
+
+  it('reads an OpenSSL 3 default PFX (PBES2 AES-256, SHA-256 MAC) and a 3DES/SHA-1 one', () => {
+    for (const name of ['client-openssl3.pfx', 'client-3des.pfx']) {
+      const cert = importPfx(fixture(name), 'Fixture-Pass1');
+      expect(cert.thumbprint).toBe(thumbprint);
+      expect(cert.clientAuthentication).toBe(true);
+    }
+  });
+
+  it('takes a non-ASCII password as OpenSSL and Windows do (UTF-8 for PBES2)', () => {
+    expect(importPfx(fixture('client-utf8-password.pfx'), 'Pässwörd').thumbprint).toBe(thumbprint);
+  });
+
+  it('wrong password → CREATETSMEDIA_E_CERTPASSWORD', () => {
+    for (const name of ['client-openssl3.pfx', 'client-3des.pfx', 'cert-only.pfx']) {
+      const err = errorOf(() => importPfx(fixture(name), 'wrong'));
+      expect(err.code).toBe('CREATETSMEDIA_E_CERTPASSWORD');
+      expect(err.hresult).toBe('0x80040004');
+    }
+  });
+
+  it('a PFX without the private key → CREATETSMEDIA_E_PRIVATEKEY', () => {
+    const err = errorOf(() => importPfx(fixture('cert-only.pfx'), 'Fixture-Pass1'));
+    expect(err.code).toBe('CREATETSMEDIA_E_PRIVATEKEY');
+    expect(err.hresult).toBe('0x80040005');
+  });
+
+  it('garbage → CMTSMEDIA_E_CERTIFICATE naming the origin; a non-RSA key too', () => {
+    const err = errorOf(() => importPfx(fixture('root-ca.pem'), 'x', '/tmp/x.pfx'));
+    expect(err.code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect(err.detail).toContain('/tmp/x.pfx');
+    expect(errorOf(() => importPfx(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]), 'x')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect(errorOf(() => importPfx(fixture('client-ec.pfx'), 'Fixture-Pass1')).detail).toMatch(/not an RSA key/);
+  });
+
+  it('re-exports an imported PKI certificate under the GUID password', () => {
+    const exported = exportPfx(importPfx(fixture('client-openssl3.pfx'), 'Fixture-Pass1'), pfxPassword);
+    const file = join(scratch, 'reexport.pfx');
+    writeFileSync(file, exported.pfx);
+    const pem = openssl(['pkcs12', '-in', file, '-passin', `pass:${pfxPassword}`, '-nodes', '-nokeys']);
+    const der = execFileSync('openssl', ['x509', '-outform', 'DER'], { input: pem });
+    expect(thumbprintOf(new Uint8Array(der))).toBe(thumbprint);
+  });
+});
+
+describe('readCertificates', () => {
+  it('reads PEM and DER to the same DER', () => {
+    const [fromPem] = readCertificates(fixture('root-ca.pem'), 'root-ca.pem');
+    const [fromDer] = readCertificates(fixture('root-ca.cer'), 'root-ca.cer');
+    expect(Buffer.from(fromPem!).equals(Buffer.from(fromDer!))).toBe(true);
+  });
+
+  it('rejects a file that is not a certificate', () => {
+    expect(errorOf(() => readCertificates(fixture('not-a-cert.cer'), 'not-a-cert.cer')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect(errorOf(() => readCertificates(new TextEncoder().encode('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'x')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
+  });
+});
