@@ -1,0 +1,482 @@
+/**
+ * UDF 1.02 (OSTA UDF 1.02 on ECMA-167 3rd edition) for the ISO 9660 / Joliet / UDF bridge image,
+ * as `oscdimg -u1 -udfver102` writes it: the UDF tree references the same file data as the ISO 9660
+ * and Joliet trees. The ISO planner owns the image; this module plans and encodes the UDF parts:
+ *
+ *   vrsStartLba..+2  BEA01 NSR02 TEA01 (ECMA-167 2/8.3)
+ *   32..37           main VDS: PVD, IUVD, PD, LVD, USD, TD      (48..53 the reserve copy)
+ *   64, 65           LVID, TD (the integrity sequence)
+ *   256              AVDP, and again at volumeSectors - 1 (UDF 1.02 2.2.3: 256 and N)
+ *   partition        from partitionStartLba: FSD, TD, then in pre-order each directory's File Entry
+ *                    and directory data followed by its files' File Entries and subdirectories;
+ *                    then the file data, placed by the ISO planner; ends at volumeSectors - 2.
+ *
+ * Layout is known from the tree alone (metadataSectors); assign() takes the placement; the
+ * encoders then run once, sector by sector, in image order.
+ */
+import { CmTsError } from '../../errors/index.js';
+import type { Table, TableValues } from '../binary/index.js';
+import type { TreeDir, TreeFile, TreeNode } from '../tree.js';
+import {
+  blockBytes, cs0, domainIdentifier, type FieldMap, emptyRegid, implementationIdentifier, longAd, maxExtentBytes, nsr02PartitionContents,
+  ostaCompressedUnicode, sealTag, shortAd, tag, tagIdentifier, udfIdentifier, udfRevision,
+} from './codecs.js';
+import {
+  anchorVolumeDescriptorPointer, fileCharacteristics, fileEntry, fileIdentifierDescriptor, fileIdentifierDescriptorBytes,
+  fileSetDescriptor, fileType, implementationUseVolumeDescriptor, logicalVolumeDescriptor, logicalVolumeIntegrityDescriptor,
+  lvidImplementationUseBytes, partitionDescriptor, permissions, primaryVolumeDescriptor, terminatingDescriptor,
+  type1PartitionMap, unallocatedSpaceDescriptor, volumeStructureDescriptor,
+} from './descriptors.js';
+
+export interface UdfOptions {
+  volumeIdentifier: string;
+  timestamp: Date;
+}
+
+export interface UdfAssignment {
+  /** absolute; metadata starts here */
+  partitionStartLba: number;
+  /** absolute LBA of the file's contiguous data (ignored for empty files) */
+  fileLba(file: TreeFile): number;
+  /** whole image, including the closing AVDP at volumeSectors - 1 */
+  volumeSectors: number;
+}
+
+export const udfFixedLbas = { vdsMain: 32, vdsReserve: 48, integrity: 64, anchor: 256 } as const;
+
+/** ECMA-167 3/8.4.2: a volume descriptor sequence extent of 16 sectors (UDF 1.02 2.2.3: at least 16). */
+const vdsSectors = 16;
+/** LVID + TD. */
+const integritySectors = 2;
+/** FSD + TD at the start of the partition (ECMA-167 4/8.3.1). */
+const fileSetSectors = 2;
+/** UDF 3.2.1 (Logical Volume Header Descriptor): unique IDs 1-15 are reserved (Mac OS); the root directory has 0. */
+const firstUniqueId = 16;
+/** ECMA-167 4/14.6.2 strategy 4: one direct entry per ICB. */
+const icbStrategy = 4;
+/** ECMA-167 4/14.4.4: the identifier length is one byte, so at most 255 bytes of CS0. */
+const maxIdentifierBytes = 255;
+/** Allocation descriptors that fit one File Entry block after its 176-byte fixed part. */
+const maxShortAdsPerEntry = Math.floor((blockBytes - fileEntry.sizeBytes) / shortAd.sizeBytes);
+/** ECMA-167 4/14.9.3-4: 2^32 - 1 is "no user / group"; UDF readers then use their own. */
+const noOwner = 0xffffffff;
+/** Metadata is handed out in chunks of up to this many sectors (fewer, larger writes). */
+const chunkSectors = 32;
+
+interface DirPlan {
+  readonly kind: 'dir';
+  readonly node: TreeDir;
+  readonly parent: DirPlan | null;
+  readonly feBlock: number;
+  readonly uniqueId: number;
+  readonly identifiers: readonly Uint8Array[];
+  readonly dataBytes: number;
+  readonly children: Array<DirPlan | FilePlan>;
+  readonly subdirectories: number;
+}
+
+interface FilePlan {
+  readonly kind: 'file';
+  readonly node: TreeFile;
+  readonly feBlock: number;
+  readonly uniqueId: number;
+}
+
+type Plan = DirPlan | FilePlan;
+
+const sectorsFor = (bytes: number): number => Math.ceil(bytes / blockBytes);
+const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+export class UdfPlan {
+  /** known from the tree alone, before assign() */
+  readonly metadataSectors: number;
+  private readonly root: DirPlan;
+  /** Directories and files in block order (pre-order). */
+  private readonly items: Plan[] = [];
+  private readonly fileCount: number;
+  private readonly nextUniqueId: number;
+  private assignment: UdfAssignment | null = null;
+
+  constructor(root: TreeDir, private readonly options: UdfOptions) {
+    let block = fileSetSectors;
+    let uniqueId = firstUniqueId;
+    let files = 0;
+    const planDir = (node: TreeDir, parent: DirPlan | null, path: string): DirPlan => {
+      const seen = new Set<string>();
+      const identifiers = node.children.map((child) => {
+        if (seen.has(child.name)) throw new CmTsError('E_INVALIDARG', `${path}${child.name} appears twice in the media tree`);
+        seen.add(child.name);
+        return fileIdentifier(child, path);
+      });
+      const dataBytes = identifiers.reduce((sum, id) => sum + fileIdentifierDescriptorBytes(id.length), fileIdentifierDescriptorBytes(0));
+      const dir: DirPlan = {
+        kind: 'dir', node, parent, feBlock: block, uniqueId: parent ? uniqueId++ : 0, identifiers, dataBytes, children: [],
+        subdirectories: node.children.filter((c) => c.kind === 'dir').length,
+      };
+      block += 1 + sectorsFor(dataBytes);
+      this.items.push(dir);
+      for (const child of node.children) {
+        if (child.kind === 'dir') {
+          dir.children.push(planDir(child, dir, `${path}${child.name}/`));
+          continue;
+        }
+        if (allocationDescriptorCount(child.source.sizeBytes) > maxShortAdsPerEntry) {
+          throw new CmTsError('E_NOTIMPL', `${path}${child.name} is larger than ${maxShortAdsPerEntry} GiB, the most one UDF File Entry can describe here`);
+        }
+        const file: FilePlan = { kind: 'file', node: child, feBlock: block++, uniqueId: uniqueId++ };
+        files++;
+        this.items.push(file);
+        dir.children.push(file);
+      }
+      return dir;
+    };
+    this.root = planDir(root, null, '/');
+    this.metadataSectors = block;
+    this.fileCount = files;
+    this.nextUniqueId = uniqueId;
+  }
+
+  assign(assignment: UdfAssignment): void {
+    const { partitionStartLba, volumeSectors } = assignment;
+    const dataStartLba = partitionStartLba + this.metadataSectors;
+    const anchorLba = volumeSectors - 1;
+    if (!Number.isInteger(partitionStartLba) || partitionStartLba <= udfFixedLbas.anchor || !Number.isInteger(volumeSectors) || dataStartLba > anchorLba || anchorLba > 0xffffffff) {
+      throw new CmTsError('E_UNEXPECTED', `UDF partition at ${partitionStartLba} with ${this.metadataSectors} metadata sectors does not fit a ${volumeSectors}-sector volume`);
+    }
+    for (const item of this.items) {
+      if (item.kind !== 'file' || item.node.source.sizeBytes === 0) continue;
+      const lba = assignment.fileLba(item.node);
+      if (!Number.isInteger(lba) || lba < dataStartLba || lba + sectorsFor(item.node.source.sizeBytes) > anchorLba) {
+        throw new CmTsError('E_UNEXPECTED', `UDF: ${item.node.source.origin} placed at ${lba}, outside the file data area ${dataStartLba}..${anchorLba - 1}`);
+      }
+    }
+    this.assignment = assignment;
+  }
+
+  /** VRS (3 sectors from vrsStartLba), main and reserve VDS, LVID, AVDP at 256 and at volumeSectors - 1 */
+  fixedSectors(vrsStartLba: number): Array<{ lba: number; bytes: Uint8Array }> {
+    const { partitionStartLba, volumeSectors } = this.assigned();
+    if (!Number.isInteger(vrsStartLba) || vrsStartLba < 16 || vrsStartLba + 3 > udfFixedLbas.vdsMain) {
+      throw new CmTsError('E_UNEXPECTED', `UDF volume recognition sequence at ${vrsStartLba} does not fit before sector ${udfFixedLbas.vdsMain}`);
+    }
+    const { volumeIdentifier, timestamp } = this.options;
+    const partitionLength = volumeSectors - 1 - partitionStartLba;
+    const sectors: Array<{ lba: number; bytes: Uint8Array }> = [];
+    ['BEA01', 'NSR02', 'TEA01'].forEach((id, i) => {
+      sectors.push({ lba: vrsStartLba + i, bytes: volumeStructureDescriptor.toBytes({ standardIdentifier: ascii(id) }) });
+    });
+
+    // UDF 1.02 2.2.2-2.2.7; the reserve sequence is the same descriptors with their own tag locations.
+    for (const base of [udfFixedLbas.vdsMain, udfFixedLbas.vdsReserve]) {
+      const at = (i: number): number => base + i;
+      sectors.push(
+        sealed(at(0), primaryVolumeDescriptor, {
+          descriptorTag: tag(tagIdentifier.primaryVolumeDescriptor, at(0)),
+          volumeDescriptorSequenceNumber: 0,
+          primaryVolumeDescriptorNumber: 0,
+          volumeIdentifier,
+          volumeSequenceNumber: 1,
+          maximumVolumeSequenceNumber: 1,
+          interchangeLevel: 2,
+          maximumInterchangeLevel: 2,
+          characterSetList: 1,
+          maximumCharacterSetList: 1,
+          volumeSetIdentifier: volumeSetIdentifier(volumeIdentifier, timestamp),
+          descriptorCharacterSet: ostaCompressedUnicode,
+          explanatoryCharacterSet: ostaCompressedUnicode,
+          volumeAbstract: { extentLength: 0, extentLocation: 0 },
+          volumeCopyrightNotice: { extentLength: 0, extentLocation: 0 },
+          applicationIdentifier: emptyRegid,
+          recordingDateAndTime: timestamp,
+          implementationIdentifier,
+          predecessorVolumeDescriptorSequenceLocation: 0,
+          flags: 0,
+        }),
+        sealed(at(1), implementationUseVolumeDescriptor, {
+          descriptorTag: tag(tagIdentifier.implementationUseVolumeDescriptor, at(1)),
+          volumeDescriptorSequenceNumber: 1,
+          implementationIdentifier: udfIdentifier('*UDF LV Info'),
+          lviCharset: ostaCompressedUnicode,
+          logicalVolumeIdentifier: volumeIdentifier,
+          lvInfo1: '',
+          lvInfo2: '',
+          lvInfo3: '',
+          implementationId: implementationIdentifier,
+        }),
+        sealed(at(2), partitionDescriptor, {
+          descriptorTag: tag(tagIdentifier.partitionDescriptor, at(2)),
+          volumeDescriptorSequenceNumber: 2,
+          partitionFlags: 1, // ECMA-167 3/10.5.3: space allocated
+          partitionNumber: 0,
+          partitionContents: nsr02PartitionContents,
+          accessType: 1, // ECMA-167 3/10.5.7: read only
+          partitionStartingLocation: partitionStartLba,
+          partitionLength,
+          implementationIdentifier,
+        }),
+        sealed(at(3), logicalVolumeDescriptor, {
+          descriptorTag: tag(tagIdentifier.logicalVolumeDescriptor, at(3)),
+          volumeDescriptorSequenceNumber: 3,
+          descriptorCharacterSet: ostaCompressedUnicode,
+          logicalVolumeIdentifier: volumeIdentifier,
+          logicalBlockSize: blockBytes,
+          domainIdentifier,
+          fileSetDescriptorLocation: icbAddress(0, 0),
+          mapTableLength: type1PartitionMap.sizeBytes,
+          numberOfPartitionMaps: 1,
+          implementationIdentifier,
+          integritySequenceExtent: { extentLength: integritySectors * blockBytes, extentLocation: udfFixedLbas.integrity },
+        }, (bytes) => {
+          type1PartitionMap.encode({ volumeSequenceNumber: 1, partitionNumber: 0 }, bytes, logicalVolumeDescriptor.sizeBytes);
+          return logicalVolumeDescriptor.sizeBytes + type1PartitionMap.sizeBytes;
+        }),
+        sealed(at(4), unallocatedSpaceDescriptor, {
+          descriptorTag: tag(tagIdentifier.unallocatedSpaceDescriptor, at(4)),
+          volumeDescriptorSequenceNumber: 4,
+          numberOfAllocationDescriptors: 0,
+        }),
+        sealed(at(5), terminatingDescriptor, { descriptorTag: tag(tagIdentifier.terminatingDescriptor, at(5)) }),
+      );
+    }
+
+    // UDF 1.02 2.2.6: a closed integrity descriptor; the header's unique ID is the next free one.
+    sectors.push(
+      sealed(udfFixedLbas.integrity, logicalVolumeIntegrityDescriptor, {
+        descriptorTag: tag(tagIdentifier.logicalVolumeIntegrityDescriptor, udfFixedLbas.integrity),
+        recordingDateAndTime: timestamp,
+        integrityType: 1,
+        nextIntegrityExtent: { extentLength: 0, extentLocation: 0 },
+        uniqueId: this.nextUniqueId,
+        numberOfPartitions: 1,
+        lengthOfImplementationUse: lvidImplementationUseBytes,
+        freeSpaceTable: 0,
+        sizeTable: partitionLength,
+        implementationId: implementationIdentifier,
+        numberOfFiles: this.fileCount,
+        numberOfDirectories: this.items.length - this.fileCount,
+        minimumUdfReadRevision: udfRevision,
+        minimumUdfWriteRevision: udfRevision,
+        maximumUdfWriteRevision: udfRevision,
+      }),
+      sealed(udfFixedLbas.integrity + 1, terminatingDescriptor, { descriptorTag: tag(tagIdentifier.terminatingDescriptor, udfFixedLbas.integrity + 1) }),
+    );
+
+    for (const lba of [udfFixedLbas.anchor, volumeSectors - 1]) {
+      sectors.push(
+        sealed(lba, anchorVolumeDescriptorPointer, {
+          descriptorTag: tag(tagIdentifier.anchorVolumeDescriptorPointer, lba),
+          mainVolumeDescriptorSequenceExtent: { extentLength: vdsSectors * blockBytes, extentLocation: udfFixedLbas.vdsMain },
+          reserveVolumeDescriptorSequenceExtent: { extentLength: vdsSectors * blockBytes, extentLocation: udfFixedLbas.vdsReserve },
+        }),
+      );
+    }
+    return sectors;
+  }
+
+  /** the metadata sectors in order from partitionStartLba; exactly metadataSectors * 2048 bytes in all */
+  *metadataChunks(): Iterable<Uint8Array> {
+    const assignment = this.assigned();
+    let chunk = new Uint8Array(chunkSectors * blockBytes);
+    let used = fileSetSectors;
+    this.writeFileSet(chunk);
+    let block = fileSetSectors;
+    for (const item of this.items) {
+      if (item.feBlock !== block) throw new CmTsError('E_UNEXPECTED', `UDF metadata at block ${block}, planned ${item.feBlock}`);
+      const sectors = item.kind === 'dir' ? 1 + sectorsFor(item.dataBytes) : 1;
+      if (used + sectors > chunkSectors) {
+        yield chunk.subarray(0, used * blockBytes);
+        chunk = new Uint8Array(Math.max(chunkSectors, sectors) * blockBytes);
+        used = 0;
+      }
+      const at = used * blockBytes;
+      if (item.kind === 'dir') this.writeDirectory(item, chunk, at);
+      else this.writeFile(item, chunk, at, assignment);
+      used += sectors;
+      block += sectors;
+    }
+    if (block !== this.metadataSectors) throw new CmTsError('E_UNEXPECTED', `UDF metadata ended at block ${block}, planned ${this.metadataSectors}`);
+    if (used > 0) yield chunk.subarray(0, used * blockBytes);
+  }
+
+  private assigned(): UdfAssignment {
+    if (!this.assignment) throw new CmTsError('E_UNEXPECTED', 'UdfPlan used before assign()');
+    return this.assignment;
+  }
+
+  /** UDF 1.02 2.3.2: the File Set Descriptor and the TD that ends its sequence, blocks 0 and 1. */
+  private writeFileSet(target: Uint8Array): void {
+    const { volumeIdentifier, timestamp } = this.options;
+    fileSetDescriptor.encode({
+      descriptorTag: tag(tagIdentifier.fileSetDescriptor, 0),
+      recordingDateAndTime: timestamp,
+      interchangeLevel: 3,
+      maximumInterchangeLevel: 3,
+      characterSetList: 1,
+      maximumCharacterSetList: 1,
+      fileSetNumber: 0,
+      fileSetDescriptorNumber: 0,
+      logicalVolumeIdentifierCharacterSet: ostaCompressedUnicode,
+      logicalVolumeIdentifier: volumeIdentifier,
+      fileSetCharacterSet: ostaCompressedUnicode,
+      fileSetIdentifier: volumeIdentifier,
+      copyrightFileIdentifier: '',
+      abstractFileIdentifier: '',
+      rootDirectoryIcb: icbAddress(this.root.feBlock, 0),
+      domainIdentifier,
+      nextExtent: noExtent,
+    }, target, 0);
+    sealTag(target, 0, fileSetDescriptor.sizeBytes);
+    terminatingDescriptor.encode({ descriptorTag: tag(tagIdentifier.terminatingDescriptor, 1) }, target, blockBytes);
+    sealTag(target, blockBytes, terminatingDescriptor.sizeBytes);
+  }
+
+  /** The directory's File Entry, then its FIDs: the parent first (ECMA-167 4/8.6), then the children in tree order. */
+  private writeDirectory(dir: DirPlan, target: Uint8Array, offset: number): void {
+    const dataBlock = dir.feBlock + 1;
+    this.writeFileEntry(target, offset, dir.feBlock, dir.node, {
+      fileType: fileType.directory,
+      fileLinkCount: 1 + dir.subdirectories,
+      uniqueId: dir.uniqueId,
+      informationLength: dir.dataBytes,
+      extents: [[dir.dataBytes, dataBlock]],
+    });
+    const dataOffset = offset + blockBytes;
+    const parent = dir.parent ?? dir;
+    let position = writeFid(target, dataOffset, 0, dataBlock, fileCharacteristics.directory | fileCharacteristics.parent, new Uint8Array(0), parent);
+    dir.children.forEach((child, i) => {
+      const characteristics = child.kind === 'dir' ? fileCharacteristics.directory : 0;
+      position = writeFid(target, dataOffset, position, dataBlock, characteristics, dir.identifiers[i]!, child);
+    });
+    if (position !== dir.dataBytes) throw new CmTsError('E_UNEXPECTED', `UDF directory data ${position} bytes, planned ${dir.dataBytes}`);
+  }
+
+  private writeFile(file: FilePlan, target: Uint8Array, offset: number, assignment: UdfAssignment): void {
+    const sizeBytes = file.node.source.sizeBytes;
+    const extents: Array<[number, number]> = [];
+    if (sizeBytes > 0) {
+      const firstBlock = assignment.fileLba(file.node) - assignment.partitionStartLba;
+      for (let done = 0; done < sizeBytes; done += maxExtentBytes) {
+        extents.push([Math.min(maxExtentBytes, sizeBytes - done), firstBlock + done / blockBytes]);
+      }
+    }
+    this.writeFileEntry(target, offset, file.feBlock, file.node, { fileType: fileType.file, fileLinkCount: 1, uniqueId: file.uniqueId, informationLength: sizeBytes, extents });
+  }
+
+  /** ECMA-167 4/14.9 with short_ad allocation descriptors (UDF 1.02 2.3.6), no extended attributes. */
+  private writeFileEntry(
+    target: Uint8Array,
+    offset: number,
+    block: number,
+    node: TreeNode,
+    entry: { fileType: number; fileLinkCount: number; uniqueId: number; informationLength: number; extents: Array<[lengthBytes: number, block: number]> },
+  ): void {
+    const time = node.modified ?? this.options.timestamp;
+    const adBytes = entry.extents.length * shortAd.sizeBytes;
+    fileEntry.encode({
+      descriptorTag: tag(tagIdentifier.fileEntry, block),
+      icbTag: {
+        priorRecordedNumberOfDirectEntries: 0,
+        strategyType: icbStrategy,
+        strategyParameter: 0,
+        maximumNumberOfEntries: 1,
+        fileType: entry.fileType,
+        parentIcbLocation: { logicalBlockNumber: 0, partitionReferenceNumber: 0 },
+        flags: 0, // bits 0-2 = 0: short_ad
+      },
+      uid: noOwner,
+      gid: noOwner,
+      permissions: entry.fileType === fileType.directory ? permissions.directory : permissions.file,
+      fileLinkCount: entry.fileLinkCount,
+      recordFormat: 0,
+      recordDisplayAttributes: 0,
+      recordLength: 0,
+      informationLength: entry.informationLength,
+      logicalBlocksRecorded: sectorsFor(entry.informationLength),
+      accessTime: time,
+      modificationTime: time,
+      attributeTime: time,
+      checkpoint: 1,
+      extendedAttributeIcb: noExtent,
+      implementationIdentifier,
+      uniqueId: entry.uniqueId,
+      lengthOfExtendedAttributes: 0,
+      lengthOfAllocationDescriptors: adBytes,
+    }, target, offset);
+    entry.extents.forEach(([extentLength, extentPosition], i) => {
+      shortAd.encode({ extentLength, extentPosition }, target, offset + fileEntry.sizeBytes + i * shortAd.sizeBytes);
+    });
+    sealTag(target, offset, fileEntry.sizeBytes + adBytes);
+  }
+}
+
+/** ECMA-167 4/14.4 one FID at `position` in the directory data; returns the position after it. */
+function writeFid(
+  target: Uint8Array,
+  dataOffset: number,
+  position: number,
+  dataBlock: number,
+  characteristics: number,
+  identifier: Uint8Array,
+  icb: { feBlock: number; uniqueId: number },
+): number {
+  const at = dataOffset + position;
+  const fidBytes = fileIdentifierDescriptorBytes(identifier.length);
+  fileIdentifierDescriptor.encode({
+    // ECMA-167 4/7.2.7: the block in which the descriptor begins (FIDs may cross block boundaries).
+    descriptorTag: tag(tagIdentifier.fileIdentifierDescriptor, dataBlock + Math.floor(position / blockBytes)),
+    fileVersionNumber: 1,
+    fileCharacteristics: characteristics,
+    lengthOfFileIdentifier: identifier.length,
+    icb: icbAddress(icb.feBlock, icb.uniqueId),
+    lengthOfImplementationUse: 0,
+  }, target, at);
+  target.set(identifier, at + fileIdentifierDescriptor.sizeBytes);
+  sealTag(target, at, fidBytes);
+  return position + fidBytes;
+}
+
+const noExtent: TableValues<typeof longAd.fields> = { extentLength: 0, extentLocation: { logicalBlockNumber: 0, partitionReferenceNumber: 0 }, adImpUseFlags: 0, udfUniqueId: 0 };
+
+/** A long_ad to a one-block ICB (File Entry or FSD) in partition 0. */
+function icbAddress(block: number, uniqueId: number): TableValues<typeof longAd.fields> {
+  return { extentLength: blockBytes, extentLocation: { logicalBlockNumber: block, partitionReferenceNumber: 0 }, adImpUseFlags: 0, udfUniqueId: uniqueId % 2 ** 32 };
+}
+
+/** ECMA-167 4/14.4.4 file identifier: CS0 d-characters, at most 255 bytes; no "/" or NUL, which no reader can use in a name. */
+function fileIdentifier(node: TreeNode, path: string): Uint8Array {
+  if (node.name.length === 0 || /[\u0000/]/.test(node.name)) throw new CmTsError('E_INVALIDARG', `media path ${path}${node.name} has a name UDF cannot record`);
+  const bytes = cs0(node.name);
+  if (bytes.length > maxIdentifierBytes) {
+    throw new CmTsError('E_INVALIDARG', `media path ${path}${node.name}: the name needs ${bytes.length} bytes in UDF, at most ${maxIdentifierBytes} are allowed (254 Latin-1 or 127 other characters)`);
+  }
+  return bytes;
+}
+
+function allocationDescriptorCount(sizeBytes: number): number {
+  return Math.ceil(sizeBytes / maxExtentBytes);
+}
+
+/**
+ * UDF 1.02 2.2.2.5: the first 16 characters of the volume set identifier are unique, the first 8
+ * of them a hex time value. Here: the timestamp's seconds and an FNV-1a hash of the volume
+ * identifier, so the same inputs give the same bytes.
+ */
+function volumeSetIdentifier(volumeIdentifier: string, timestamp: Date): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < volumeIdentifier.length; i++) hash = Math.imul(hash ^ volumeIdentifier.charCodeAt(i), 0x01000193) >>> 0;
+  const hex = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');
+  return hex(Math.floor(timestamp.getTime() / 1000) >>> 0) + hex(hash);
+}
+
+/** A descriptor alone in a sector, its tag sealed; `tail` writes what follows the fixed part and returns the descriptor's full length. */
+function sealed<F extends FieldMap>(
+  lba: number,
+  descriptor: Table<F>,
+  values: TableValues<F>,
+  tail?: (bytes: Uint8Array) => number,
+): { lba: number; bytes: Uint8Array } {
+  const bytes = new Uint8Array(blockBytes);
+  descriptor.encode(values, bytes);
+  sealTag(bytes, 0, tail ? tail(bytes) : descriptor.sizeBytes);
+  return { lba, bytes };
+}
