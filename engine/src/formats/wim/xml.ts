@@ -1,0 +1,110 @@
+/**
+ * The WIM's XML data: UTF-16LE with a BOM, flat and element-only (<WIM><TOTALBYTES/><IMAGE INDEX="n">
+ * <NAME/><DIRCOUNT/><FILECOUNT/><TOTALBYTES/>...<WINDOWS><ARCH/><VERSION><MAJOR/>...</VERSION>
+ * </WINDOWS></IMAGE></WIM>, wimlib src/xml.c). A small tokenizer reads it; nothing here needs a
+ * general XML parser.
+ */
+import { CmTsError } from '../../errors/index.js';
+
+export type WimArchitecture = 'x86' | 'x64' | 'arm64' | 'arm' | 'ia64';
+
+export interface WimImageInfo {
+  index: number;
+  name?: string;
+  /** From <WINDOWS><ARCH>: 0 x86, 9 x64, 12 arm64, 5 arm, 6 ia64 (PROCESSOR_ARCHITECTURE_*). */
+  architecture?: WimArchitecture;
+  /** MAJOR.MINOR.BUILD.SPBUILD from <WINDOWS><VERSION>. */
+  version?: string;
+  totalBytes?: number;
+  fileCount?: number;
+  dirCount?: number;
+  displayName?: string;
+  /** "WindowsPE" for a boot image. */
+  editionId?: string;
+}
+
+const architectures: Record<string, WimArchitecture> = { 0: 'x86', 5: 'arm', 6: 'ia64', 9: 'x64', 12: 'arm64' };
+
+interface Element {
+  name: string;
+  attrs: Record<string, string>;
+  children: Element[];
+  text: string;
+}
+
+const corrupt = (path: string, what: string): CmTsError => new CmTsError('CMTSMEDIA_E_WIMCORRUPT', `${path}: XML data: ${what}`);
+
+const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const unescape = (t: string): string =>
+  t.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, e: string) =>
+    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16) % 0x110000) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1)) % 0x110000) : entities[e]!);
+
+function parse(text: string, path: string): Element {
+  const root: Element = { name: '#root', attrs: {}, children: [], text: '' };
+  const stack = [root];
+  const token = /<(\/?)([A-Za-z_][\w.:-]*)([^<>]*?)(\/?)>|<\?[^<>]*\?>|([^<]+)|</g;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const top = stack[stack.length - 1]!;
+    if (m[5] !== undefined) top.text += m[5];
+    else if (m[0] === '<') throw corrupt(path, `stray '<' at character ${m.index}`);
+    else if (m[2] === undefined) continue; // the <?xml ...?> declaration (WIM XML has no comments)
+    else if (m[1]) {
+      if (top.name !== m[2]) throw corrupt(path, `</${m[2]}> closes <${top.name}>`);
+      stack.pop();
+    } else {
+      const el: Element = { name: m[2], attrs: {}, children: [], text: '' };
+      for (const a of m[3]!.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) el.attrs[a[1]!] = unescape(a[2]!);
+      top.children.push(el);
+      if (!m[4]) stack.push(el);
+    }
+  }
+  if (stack.length !== 1) throw corrupt(path, `<${stack[stack.length - 1]!.name}> is not closed`);
+  return root;
+}
+
+const child = (el: Element | undefined, name: string): Element | undefined => el?.children.find((c) => c.name === name);
+const text = (el: Element | undefined, name: string): string | undefined => {
+  const c = child(el, name);
+  return c ? unescape(c.text).trim() : undefined;
+};
+const integer = (el: Element | undefined, name: string): number | undefined => {
+  const t = text(el, name);
+  if (t === undefined || !/^(0x[0-9a-fA-F]+|\d+)$/.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isSafeInteger(v) ? v : undefined;
+};
+
+/** Decodes the XML resource bytes (UTF-16LE, optional BOM) into one WimImageInfo per image, by INDEX. */
+export function parseWimXml(bytes: Uint8Array, path: string): { totalBytes?: number; images: WimImageInfo[] } {
+  if (bytes.length % 2) throw corrupt(path, 'odd byte count for UTF-16');
+  let s = new TextDecoder('utf-16le').decode(bytes);
+  if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  const wim = child(parse(s, path), 'WIM');
+  if (!wim) throw corrupt(path, 'no <WIM> element');
+  const images = wim.children.filter((c) => c.name === 'IMAGE').map((im): WimImageInfo => {
+    const index = Number(im.attrs['INDEX']);
+    const windows = child(im, 'WINDOWS');
+    const version = child(windows, 'VERSION');
+    const parts = ['MAJOR', 'MINOR', 'BUILD', 'SPBUILD'].map((n) => integer(version, n)).filter((v) => v !== undefined);
+    const arch = integer(windows, 'ARCH');
+    const info: WimImageInfo = { index };
+    const set = <K extends keyof WimImageInfo>(key: K, value: WimImageInfo[K] | undefined): void => {
+      if (value !== undefined) info[key] = value;
+    };
+    set('name', text(im, 'NAME'));
+    set('architecture', arch === undefined ? undefined : architectures[arch]);
+    set('version', parts.length ? parts.join('.') : undefined);
+    set('totalBytes', integer(im, 'TOTALBYTES'));
+    set('fileCount', integer(im, 'FILECOUNT'));
+    set('dirCount', integer(im, 'DIRCOUNT'));
+    set('displayName', text(im, 'DISPLAYNAME'));
+    set('editionId', text(windows, 'EDITIONID'));
+    return info;
+  });
+  images.sort((a, b) => a.index - b.index);
+  images.forEach((im, i) => {
+    if (im.index !== i + 1) throw corrupt(path, `images are numbered ${images.map((x) => x.index).join(',')}, expected 1..${images.length}`);
+  });
+  const totalBytes = integer(wim, 'TOTALBYTES');
+  return { ...(totalBytes !== undefined ? { totalBytes } : {}), images };
+}
