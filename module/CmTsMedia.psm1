@@ -1,0 +1,61 @@
+# CmTsMedia: ConfigMgr task sequence boot media from PowerShell, backed by the cmtsmedia-engine
+# executable (JSON lines over stdio, docs/protocol.md).
+#
+# Load order is explicit (no globbing): private helpers -> error table -> compiled types -> public
+# commands -> argument completer.
+# ModuleBase is the manifest's folder: the repository root in a source checkout, or
+# dist/CmTsMedia/<version>/ in the shipped layout. Both hold module/ below it.
+$script:ModuleBase = $ExecutionContext.SessionState.Module.ModuleBase
+if (-not (Test-Path -LiteralPath ([System.IO.Path]::Combine($script:ModuleBase, 'module', 'CmTsMedia.psm1')))) {
+    $script:ModuleBase = Split-Path -Path $PSScriptRoot -Parent
+}
+$script:ProtocolVersion = 1
+$script:DemoBootImageId = 'PS100005'
+$script:RequestCount = 0
+# PowerShell 7.5+ can keep ISO 8601 strings as strings; see ConvertFrom-CmTsJson.
+$script:JsonHasDateKind = (Get-Command -Name ConvertFrom-Json).Parameters.ContainsKey('DateKind')
+
+$privateFiles = @(
+    'Import-CmTsErrorTable.ps1'
+    'New-CmTsExceptionSource.ps1'
+    'New-CmTsErrorRecord.ps1'
+    'ConvertFrom-CmTsJson.ps1'
+    'ConvertTo-CmTsRequestLine.ps1'
+    'ConvertTo-CmTsOutput.ps1'
+    'Resolve-CmTsEnginePath.ps1'
+    'Resolve-CmTsSiteCatalog.ps1'
+    'Start-CmTsEngine.ps1'
+    'Invoke-CmTsEngine.ps1'
+    'Register-CmTsArgumentCompleter.ps1'
+)
+$publicFiles = @(
+    'New-CMBootMedia.ps1'
+    'Get-CMBootMediaStatus.ps1'
+)
+foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
+
+$script:ErrorRows = Import-CmTsErrorTable -ModuleBase $script:ModuleBase
+$script:ErrorByCode = @{}
+foreach ($row in $script:ErrorRows) { $script:ErrorByCode[$row.code] = $row }
+
+# .NET types cannot be redefined in a session: compile once (a re-import or a job runspace reuses them).
+if (-not ('CmTsMedia.CmTsMediaException' -as [type])) {
+    $sources = @(New-CmTsExceptionSource -Rows $script:ErrorRows)
+    foreach ($file in 'EngineProcess.cs', 'BootMediaJob.cs') {
+        $sources += [System.IO.File]::ReadAllText([System.IO.Path]::Combine($PSScriptRoot, 'Types', $file), [System.Text.Encoding]::UTF8)
+    }
+    $references = @()
+    if ($PSVersionTable.PSEdition -ne 'Core') {
+        # Windows PowerShell compiles against .NET Framework: name the assemblies beyond mscorlib.
+        $references = @('System.dll', 'System.Core.dll', ([System.Management.Automation.PSObject].Assembly.Location))
+    }
+    $addType = @{ TypeDefinition = ($sources -join [System.Environment]::NewLine); Language = 'CSharp' }
+    if ($references.Count -gt 0) { $addType['ReferencedAssemblies'] = $references }
+    Add-Type @addType -ErrorAction Stop
+}
+
+foreach ($file in $publicFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Public', $file)) }
+
+Register-CmTsArgumentCompleter
+
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus'

@@ -1,0 +1,67 @@
+function ConvertTo-CmTsBootMediaResult {
+    <#
+    .SYNOPSIS
+    The engine's createBootMedia result as a CmTsMedia.BootMediaResult (SPEC section 2).
+    #>
+    [CmdletBinding()]
+    [OutputType('CmTsMedia.BootMediaResult')]
+    param(
+        [Parameter(Mandatory = $true)]
+        [psobject] $Result
+    )
+
+    [pscustomobject]@{
+        PSTypeName            = 'CmTsMedia.BootMediaResult'
+        OperationId           = [string]$Result.operationId
+        MediaType             = [string]$Result.mediaType
+        DestinationPath       = [string]$Result.destinationPath
+        BootImageId           = [string]$Result.bootImageId
+        BytesWritten          = [long]$Result.bytesWritten
+        MediaGuid             = [string]$Result.mediaGuid
+        CertificateThumbprint = [string]$Result.certificateThumbprint
+        CertificateNotAfter   = ConvertFrom-CmTsDate -Value $Result.certificateNotAfter
+        Duration              = [System.TimeSpan]::FromMilliseconds([double]$Result.durationMs)
+    }
+}
+
+function ConvertTo-CmTsBootMediaStatus {
+    <#
+    .SYNOPSIS
+    One engine status entry as a CmTsMedia.BootMediaStatus with the SDK's Status / ExitCode / ErrorDetail.
+    .DESCRIPTION
+    SDK semantics: Status is non-zero while the operation runs and 0 once it has finished (whatever the
+    outcome); ExitCode is the HRESULT (0 on success).
+    #>
+    [CmdletBinding()]
+    [OutputType('CmTsMedia.BootMediaStatus')]
+    param(
+        [Parameter(Mandatory = $true)]
+        [psobject] $Status
+    )
+
+    $state = [string]$Status.state
+    $sdkStatus = 0
+    if ($null -ne $Status.status) { $sdkStatus = [int]$Status.status }
+    elseif ($state -eq 'Running') { $sdkStatus = 1 }
+    $percent = $null
+    if ($null -ne $Status.percent) { $percent = [int]$Status.percent }
+
+    [pscustomobject]@{
+        PSTypeName      = 'CmTsMedia.BootMediaStatus'
+        OperationId     = [string]$Status.operationId
+        Status          = $sdkStatus
+        State           = $state
+        ExitCode        = ConvertFrom-CmTsHResult -Value $Status.exitCode
+        ErrorCode       = [string]$Status.errorCode
+        ErrorDetail     = [string]$Status.errorDetail
+        Step            = [int]$Status.step
+        Steps           = [int]$Status.steps
+        StepInfo        = [string]$Status.stepInfo
+        Percent         = $percent
+        MediaType       = [string]$Status.mediaType
+        DestinationPath = [string]$Status.destinationPath
+        BootImageId     = [string]$Status.bootImageId
+        StartedAt       = ConvertFrom-CmTsDate -Value $Status.startedAt
+        EndedAt         = ConvertFrom-CmTsDate -Value $Status.endedAt
+    }
+}

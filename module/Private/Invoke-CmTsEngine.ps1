@@ -1,0 +1,114 @@
+function Invoke-CmTsEngine {
+    <#
+    .SYNOPSIS
+    Runs one engine request and relays its events through the calling command.
+    .DESCRIPTION
+    The seam between the public commands and the engine process (tests can mock it). Progress events
+    become Write-Progress, log events verbose (or debug) records, warning events warnings, all written
+    by the calling command so its -Verbose / -WarningAction apply. Returns an object with Result (the
+    engine's result), ErrorRecord (a typed error for a failed request) and OperationId.
+    The engine is always ended in finally: on Ctrl+C / Stop-Job the request is canceled (cancel
+    command, then stdin EOF), given a few seconds to clean up, then killed.
+    #>
+    [CmdletBinding()]
+    [OutputType([psobject])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory = $true)]
+        [string] $Command,
+
+        [hashtable] $Params = @{},
+
+        # Resolved paths of the request, for the TargetObject of errors.
+        [hashtable] $Context = @{},
+
+        [string] $Activity = 'CmTsMedia'
+    )
+
+    $engine = Start-CmTsEngine -Cmdlet $Cmdlet
+    $script:RequestCount++
+    $id = [string]$script:RequestCount
+    $outcome = [pscustomobject]@{ Result = $null; ErrorRecord = $null; OperationId = $null }
+    $progress = New-Object System.Management.Automation.ProgressRecord (1, $Activity, 'Starting')
+    $lastProgress = ''
+    $finished = $false
+    try {
+        $engine.Send((ConvertTo-CmTsRequestLine -Id $id -Command $Command -Params $Params))
+        while (-not $finished) {
+            $line = $null
+            # A short timeout keeps the loop responsive to Ctrl+C / StopProcessing.
+            $state = $engine.ReadLine([ref]$line, 200)
+            if ($state -eq 0) { continue }
+            if ($state -lt 0) {
+                $engine.CloseInput()
+                [void]$engine.Shutdown($null, 2000)
+                $stderr = ($engine.TakeStderr() | Select-Object -Last 5) -join ' | '
+                $detail = 'the engine ended (exit code {0}) without answering {1}; stderr: {2}' -f $engine.ExitCode, $Command, $stderr
+                $outcome.ErrorRecord = New-CmTsErrorRecord -Code 'CMTSMEDIA_E_ENGINEFAILED' -Detail $detail -Context $Context -OperationId $outcome.OperationId
+                $finished = $true
+                break
+            }
+            try {
+                $message = ConvertFrom-CmTsJson -Line $line
+            }
+            catch {
+                $outcome.ErrorRecord = New-CmTsErrorRecord -Code 'CMTSMEDIA_E_PROTOCOL' -Detail ('the engine wrote a line that is not JSON: ' + $line) -Context $Context
+                break
+            }
+            # A protocol error about our own line may come back with id null.
+            if ($null -ne $message.id -and [string]$message.id -ne $id) { continue }
+
+            if ($null -ne $message.error) {
+                $e = $message.error
+                $outcome.ErrorRecord = New-CmTsErrorRecord -Code ([string]$e.code) -Detail ([string]$e.detail) -Message ([string]$e.message) -Context $Context -OperationId $outcome.OperationId
+                $finished = $true
+            }
+            elseif ($null -ne $message.PSObject.Properties['result']) {
+                $outcome.Result = $message.result
+                $finished = $true
+            }
+            else {
+                switch ([string]$message.event) {
+                    'started' {
+                        $outcome.OperationId = [string]$message.operationId
+                        # Inside a BootMediaJob runspace the job learns its operation id here.
+                        $job = $global:CmTsMediaCurrentJob
+                        if ($null -ne $job) { $job.OperationId = $outcome.OperationId }
+                    }
+                    'progress' {
+                        $percent = [int]$message.percent
+                        $key = '{0}|{1}' -f $percent, $message.stepInfo
+                        if ($key -ne $lastProgress) {
+                            $lastProgress = $key
+                            $progress.StatusDescription = ('Step {0} of {1}: {2}' -f $message.step, $message.steps, $message.stepInfo)
+                            $progress.PercentComplete = [System.Math]::Max(0, [System.Math]::Min(100, $percent))
+                            $Cmdlet.WriteProgress($progress)
+                        }
+                    }
+                    'log' {
+                        if ($message.level -eq 'debug') { $Cmdlet.WriteDebug([string]$message.message) }
+                        else { $Cmdlet.WriteVerbose([string]$message.message) }
+                    }
+                    'warning' { $Cmdlet.WriteWarning([string]$message.message) }
+                    default { $Cmdlet.WriteDebug('CmTsMedia engine: ' + $line) }
+                }
+            }
+        }
+    }
+    finally {
+        $cancel = $null
+        if (-not $finished) {
+            $cancel = ConvertTo-CmTsRequestLine -Id ($id + '-cancel') -Command 'cancel' -Params @{ requestId = $id }
+        }
+        [void]$engine.Shutdown($cancel, 5000)
+        $engine.Dispose()
+    }
+    if ($lastProgress) {
+        $progress.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
+        $Cmdlet.WriteProgress($progress)
+    }
+    foreach ($stderrLine in $engine.TakeStderr()) { $Cmdlet.WriteDebug('CmTsMedia engine stderr: ' + $stderrLine) }
+    $outcome
+}

@@ -1,0 +1,95 @@
+function New-CmTsErrorRecord {
+    <#
+    .SYNOPSIS
+    Builds the ErrorRecord for one error-table code: typed exception, ErrorId = code, category, target.
+    .DESCRIPTION
+    The message is the engine's message (the row's template with {0} filled from Detail when the engine
+    gave none) followed by the row's action; ErrorDetails.RecommendedAction carries the action alone.
+    ErrorId is the code; PowerShell appends ',<command>' when the record is written by a command, so the
+    FullyQualifiedErrorId reads e.g. 'CREATETSMEDIA_E_MISSINGPACKAGE,New-CMBootMedia'.
+    A code missing from the table (a newer engine) keeps its ErrorId but gets the E_UNEXPECTED type.
+    .PARAMETER Context
+    The request's resolved paths (DestinationPath, SiteCatalog, CertificatePath) for the TargetObject.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [string] $Code,
+
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string] $Detail = '',
+
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string] $Message,
+
+        [object] $TargetObject,
+
+        [hashtable] $Context = @{},
+
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string] $OperationId,
+
+        [System.Exception] $InnerException
+    )
+
+    $row = $script:ErrorByCode[$Code]
+    if ($null -eq $row) {
+        $row = $script:ErrorByCode['E_UNEXPECTED']
+        if (-not $Message) { $Message = 'Unknown error code {0}: {1}' -f $Code, $Detail }
+    }
+    if (-not $Message) { $Message = $row.message.Replace('{0}', [string]$Detail) }
+
+    if ($PSBoundParameters.ContainsKey('TargetObject') -eq $false) {
+        $TargetObject = Get-CmTsErrorTarget -Row $row -Detail $Detail -Context $Context
+    }
+
+    $sentence = $Message.TrimEnd()
+    if ($sentence -notmatch '[.!?]$') { $sentence += '.' }
+    $text = $sentence + ' ' + $row.action
+    $exception = New-Object -TypeName ('CmTsMedia.' + $row.type) -ArgumentList $text, $Detail, $OperationId, $InnerException
+    $record = New-Object System.Management.Automation.ErrorRecord ($exception, $Code,
+        [System.Management.Automation.ErrorCategory]$row.category, $TargetObject)
+    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails ($text)
+    $record.ErrorDetails.RecommendedAction = $row.action
+    $record
+}
+
+function Get-CmTsErrorTarget {
+    <#
+    .SYNOPSIS
+    Chooses an error's TargetObject: what the admin has to look at to fix it.
+    #>
+    [CmdletBinding()]
+    [OutputType([object])]
+    param(
+        [Parameter(Mandatory = $true)]
+        [object] $Row,
+
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string] $Detail,
+
+        [hashtable] $Context = @{}
+    )
+
+    switch -Regex ($Row.code) {
+        # The SDK's ErrorDetail names the package, the option or the file itself.
+        '^(CREATETSMEDIA_E_MISSINGPACKAGE|CREATETSMEDIA_E_PACKAGETOOLARGE|CREATETSMEDIA_E_CONNECTIONOPTIONNAME|CMTSMEDIA_E_OPERATIONNOTFOUND)$' { return $Detail }
+        '^(E_FILENOTFOUND|E_PATHNOTFOUND|E_ACCESSDENIED|E_FILEEXISTS|E_DISKFULL|E_IO|CMTSMEDIA_E_DESTINATIONBUSY)$' {
+            if ($Detail) { return $Detail }
+            return $Context['DestinationPath']
+        }
+    }
+    switch ($Row.group) {
+        'VolumeException' { return $Context['DestinationPath'] }
+        'SiteConfigurationException' { return $Context['SiteCatalog'] }
+        'BootImageException' { return $Context['SiteCatalog'] }
+        'CertificateException' { return $Context['CertificatePath'] }
+    }
+    if ($Detail) { return $Detail }
+    $null
+}

@@ -1,0 +1,265 @@
+function New-CMBootMedia {
+    <#
+    .SYNOPSIS
+    Creates Configuration Manager task sequence boot media: a bootable ISO or a bootable USB drive.
+
+    .DESCRIPTION
+    New-CMBootMedia does what ITsMediaClass::CreateBootMedia of the ConfigMgr SDK does, without the
+    ConfigMgr console and without the Windows ADK. It reads the site's data (management point,
+    certificates, distribution points, boot images) from a site catalog JSON file, extracts the boot
+    files from the boot image WIM and writes media that boot Windows PE into the task sequence.
+
+    The site catalog is -SiteCatalog, else the CMTSMEDIA_SITE_CATALOG environment variable, else
+    "siteCatalog" in the per-machine config file (/etc/cmtsmedia/config.json, or
+    %ProgramData%\CmTsMedia\config.json on Windows; CMTSMEDIA_CONFIG names another file). -Demo uses the
+    demo site shipped with the module instead; real media never use the demo site implicitly.
+
+    Every failure is a typed error: the exception is a CmTsMedia.* type (for example
+    CmTsMedia.MissingPackageException) deriving from CmTsMedia.CmTsMediaException, with HResult set to
+    the SDK's HRESULT, ErrorCode and ErrorDetail. Errors are non-terminating, so use -ErrorAction Stop to
+    catch them with try/catch. See about_CmTsMedia for the error table.
+
+    Passwords are SecureStrings and reach the engine only through its standard input.
+
+    .PARAMETER MediaType
+    CD writes an ISO image file. UFD copies the media onto a mounted FAT32 or NTFS volume. UFD+FORMAT
+    partitions and formats a whole USB disk (or a raw disk image file) as FAT32; it erases the disk and
+    asks for confirmation unless -Force is given.
+
+    .PARAMETER DestinationPath
+    CD: the .iso file to write. UFD: the mounted volume (X:\ on Windows, a mount point elsewhere).
+    UFD+FORMAT: a drive letter, a disk device (\\.\PhysicalDriveN, /dev/sdX) or a raw disk image file.
+    Relative paths are resolved against the current PowerShell location.
+
+    .PARAMETER BootImageId
+    The ConfigMgr package ID of the boot image, for example PS100005. Alias PackageID, so objects with a
+    PackageID property (Get-CMBootImage) can be piped in. With -Demo it defaults to PS100005.
+
+    .PARAMETER MediaPassword
+    Password that protects the media variables; the task sequence asks for it at boot. Without it the
+    SDK's default key is used and a warning says so.
+
+    .PARAMETER CertificatePath
+    A PKCS#12 (.pfx) file with the media certificate and its private key (PKI / HTTPS sites). Without it
+    a self-signed media certificate is created.
+
+    .PARAMETER CertificatePassword
+    The password of the PFX file given with -CertificatePath.
+
+    .PARAMETER CertificateValidStart
+    Start of the self-signed media certificate's validity. Default: now.
+
+    .PARAMETER CertificateValidEnd
+    End of the self-signed media certificate's validity. Default: one year after the start.
+
+    .PARAMETER SiteCatalog
+    Path of the site catalog JSON file (schema in about_CmTsMedia).
+
+    .PARAMETER Demo
+    Use the demo site and demo boot image shipped with the module (module/Demo/site.json), to try the
+    module without a ConfigMgr site. The resulting media boot and print a demo message.
+
+    .PARAMETER MediaLabel
+    Volume label and MediaLabel.txt text. Default: "Configuration Manager".
+
+    .PARAMETER Variable
+    Task sequence variables to put on the media, as a hashtable of names and string values.
+
+    .PARAMETER ConnectionOptions
+    The SDK's connection options (Username, Domain, Password, Local, Authority) as a hashtable.
+
+    .PARAMETER Force
+    CD: replace an existing ISO file. UFD+FORMAT: format the disk without asking for confirmation.
+
+    .PARAMETER AsJob
+    Run in the background and return a job (type CmTsMediaJob) that works with Get-Job, Wait-Job,
+    Receive-Job, Stop-Job and Remove-Job. Receive-Job returns the result object or the typed error.
+
+    .EXAMPLE
+    New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso
+
+    Creates bootable demo media from the demo site shipped with the module.
+
+    .EXAMPLE
+    New-CMBootMedia -MediaType CD -DestinationPath D:\Media\boot.iso -BootImageId PS100005 -SiteCatalog \\server\share\site.json -MediaPassword (Read-Host -AsSecureString 'Media password')
+
+    Creates a password-protected boot ISO for boot image PS100005 of the site described by site.json.
+
+    .EXAMPLE
+    try {
+        New-CMBootMedia -MediaType CD -DestinationPath ./x.iso -BootImageId PS100099 -SiteCatalog ./site.json -ErrorAction Stop
+    }
+    catch [CmTsMedia.MissingPackageException] {
+        "Distribute package $($_.Exception.ErrorDetail) first (HRESULT 0x{0:X8})" -f $_.Exception.HResult
+    }
+
+    Catches one SDK error by its type. -ErrorAction Stop makes the non-terminating error catchable.
+
+    .EXAMPLE
+    New-CMBootMedia -MediaType 'UFD+FORMAT' -DestinationPath /dev/sdc -BootImageId PS100005 -Force -Confirm:$false
+
+    Formats the USB disk /dev/sdc and writes bootable media to it without prompting (scheduled tasks).
+
+    .EXAMPLE
+    $job = New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso -AsJob
+    $job | Wait-Job | Receive-Job
+
+    Creates the media in the background, waits, and returns the result object.
+
+    .EXAMPLE
+    Import-Csv ./media.csv | New-CMBootMedia -SiteCatalog ./site.json
+
+    Creates one medium per CSV row; the columns MediaType, DestinationPath and BootImageId (or PackageID)
+    bind by property name.
+
+    .INPUTS
+    Objects with MediaType, DestinationPath and BootImageId (or PackageID) properties.
+
+    .OUTPUTS
+    CmTsMedia.BootMediaResult, or a CmTsMediaJob with -AsJob.
+
+    .NOTES
+    For automation (scheduled tasks, DSC) use -ErrorAction Stop, and -Force -Confirm:$false for
+    UFD+FORMAT. Get-CMBootMediaStatus reads an operation's status from any PowerShell process.
+
+    .LINK
+    Get-CMBootMediaStatus
+
+    .LINK
+    about_CmTsMedia
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Site')]
+    [OutputType('CmTsMedia.BootMediaResult')]
+    [OutputType('CmTsMedia.BootMediaJob')]
+    param(
+        [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [ValidateSet('CD', 'UFD', 'UFD+FORMAT')]
+        [string] $MediaType,
+
+        [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('Path', 'MediaPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $DestinationPath,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Site', ValueFromPipelineByPropertyName = $true)]
+        [Parameter(ParameterSetName = 'Demo', ValueFromPipelineByPropertyName = $true)]
+        [Alias('PackageID')]
+        [ValidateNotNullOrEmpty()]
+        [string] $BootImageId,
+
+        [System.Security.SecureString] $MediaPassword,
+
+        [Alias('CertPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CertificatePath,
+
+        [Alias('CertPassword')]
+        [System.Security.SecureString] $CertificatePassword,
+
+        [Alias('CertValidStart')]
+        [datetime] $CertificateValidStart,
+
+        [Alias('CertValidEnd')]
+        [datetime] $CertificateValidEnd,
+
+        [Parameter(ParameterSetName = 'Site')]
+        [ValidateNotNullOrEmpty()]
+        [string] $SiteCatalog,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Demo')]
+        [switch] $Demo,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $MediaLabel,
+
+        [hashtable] $Variable,
+
+        [hashtable] $ConnectionOptions,
+
+        [switch] $Force,
+
+        [switch] $AsJob
+    )
+
+    process {
+        if ($Demo) {
+            $catalog = [System.IO.Path]::Combine($script:ModuleBase, 'module', 'Demo', 'site.json')
+            if (-not $BootImageId) { $BootImageId = $script:DemoBootImageId }
+        }
+        else {
+            $catalog = Resolve-CmTsSiteCatalog -Cmdlet $PSCmdlet -SiteCatalog $SiteCatalog
+            if (-not $catalog) { return }
+        }
+        $paths = $PSCmdlet.SessionState.Path
+        $destination = $paths.GetUnresolvedProviderPathFromPSPath($DestinationPath)
+        $certificate = $null
+        if ($CertificatePath) { $certificate = $paths.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
+
+        if (-not $PSCmdlet.ShouldProcess($destination, ('Create {0} boot media from boot image {1}' -f $MediaType, $BootImageId))) { return }
+        # UFD+FORMAT erases a whole disk: confirm even at the default $ConfirmPreference unless -Force
+        # (PSScriptAnalyzer AvoidShouldContinueWithoutForce). A job's runspace cannot prompt; its caller
+        # confirmed before creating it.
+        if ($MediaType -eq 'UFD+FORMAT' -and -not $Force -and $null -eq $global:CmTsMediaCurrentJob) {
+            $confirmed = $false
+            try {
+                $confirmed = $PSCmdlet.ShouldContinue(('All data on {0} will be erased. Continue?' -f $destination), 'Format disk for boot media')
+            }
+            catch [System.Management.Automation.MethodInvocationException], [System.Management.Automation.PSInvalidOperationException] {
+                # A host that cannot prompt (pwsh -NonInteractive, a service) throws PSInvalidOperationException.
+                $reason = $_.Exception
+                if ($reason -is [System.Management.Automation.MethodInvocationException]) { $reason = $reason.InnerException }
+                if ($reason -isnot [System.Management.Automation.PSInvalidOperationException]) { $PSCmdlet.ThrowTerminatingError($_) }
+                $detail = '-MediaType UFD+FORMAT erases {0} and this host cannot ask for confirmation; add -Force' -f $destination
+                $PSCmdlet.WriteError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $destination))
+                return
+            }
+            if (-not $confirmed) { return }
+        }
+
+        $request = @{
+            mediaType             = $MediaType
+            destinationPath       = $destination
+            bootImageId           = $BootImageId
+            siteCatalog           = $catalog
+            mediaPassword         = $MediaPassword
+            certificatePath       = $certificate
+            certificatePassword   = $CertificatePassword
+            mediaLabel            = $MediaLabel
+            variables             = $Variable
+            connectionOptions     = $ConnectionOptions
+        }
+        if ($PSBoundParameters.ContainsKey('CertificateValidStart')) { $request['certificateValidStart'] = $CertificateValidStart }
+        if ($PSBoundParameters.ContainsKey('CertificateValidEnd')) { $request['certificateValidEnd'] = $CertificateValidEnd }
+        if ($Force) { $request['force'] = $true }
+
+        if ($AsJob) {
+            # The job runs this command again with everything already resolved and confirmed.
+            $forward = @{
+                MediaType       = $MediaType
+                DestinationPath = $destination
+                BootImageId     = $BootImageId
+                SiteCatalog     = $catalog
+                Confirm         = $false
+            }
+            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'Verbose', 'Debug') {
+                if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
+            }
+            if ($certificate) { $forward['CertificatePath'] = $certificate }
+            $manifest = [System.IO.Path]::Combine($script:ModuleBase, 'CmTsMedia.psd1')
+            $command = 'New-CMBootMedia -MediaType {0} -DestinationPath {1} -BootImageId {2}' -f $MediaType, $destination, $BootImageId
+            $job = New-Object CmTsMedia.BootMediaJob ($command, '', $manifest, $forward)
+            $PSCmdlet.JobRepository.Add($job)
+            $job.StartJob()
+            $job
+            return
+        }
+
+        $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
+        $outcome = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
+        if ($outcome.ErrorRecord) {
+            $PSCmdlet.WriteError($outcome.ErrorRecord)
+            return
+        }
+        ConvertTo-CmTsBootMediaResult -Result $outcome.Result
+    }
+}

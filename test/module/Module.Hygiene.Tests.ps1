@@ -1,0 +1,156 @@
+#Requires -Modules Pester
+# Hygiene of the module as shipped: manifest, exports, help, Windows PowerShell 5.1 syntax, encodings.
+# These replace PSScriptAnalyzer and platyPS, which cannot be installed here (powershell.md section 7).
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestModule.ps1')
+    $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus')
+    $moduleBase = Split-Path (Get-TestModuleManifest) -Parent
+    $scriptFiles = @(Get-ChildItem -LiteralPath (Join-Path $moduleBase 'module') -Recurse -File -Include '*.ps1', '*.psm1' |
+        Where-Object { $_.FullName -notmatch '[\\/]Demo[\\/]' } |
+        ForEach-Object { @{ Name = $_.FullName.Substring($moduleBase.Length + 1); Path = $_.FullName } })
+    $textFiles = @(Get-ChildItem -LiteralPath (Join-Path $moduleBase 'module') -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1', '*.ps1xml', '*.cs', '*.txt' |
+        Where-Object { $_.FullName -notmatch '[\\/]Demo[\\/]' } |
+        ForEach-Object { @{ Name = $_.FullName.Substring($moduleBase.Length + 1); Path = $_.FullName } })
+    $textFiles += @{ Name = 'CmTsMedia.psd1'; Path = (Get-TestModuleManifest) }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestModule.ps1')
+    $script:manifestPath = Get-TestModuleManifest
+    $script:module = Import-Module $script:manifestPath -Force -PassThru -ErrorAction Stop
+}
+
+AfterAll {
+    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Manifest' {
+    It 'is a valid manifest' {
+        $info = Test-ModuleManifest -Path $script:manifestPath -ErrorAction Stop
+        $info.Name | Should -Be 'CmTsMedia'
+        $info.RootModule | Should -Be 'module/CmTsMedia.psm1'
+        $info.PowerShellVersion | Should -Be ([version]'5.1')
+        $info.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+    }
+
+    It 'lists every export explicitly' {
+        $data = Import-PowerShellDataFile -LiteralPath $script:manifestPath
+        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus')
+        @($data.CmdletsToExport).Count | Should -Be 0
+        @($data.VariablesToExport).Count | Should -Be 0
+        @($data.AliasesToExport).Count | Should -Be 0
+        $data.FormatsToProcess | Should -Be @('module/CmTsMedia.Format.ps1xml')
+    }
+
+    It 'exports exactly the public commands' {
+        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaStatus', 'New-CMBootMedia')
+        $script:module.ExportedVariables.Count | Should -Be 0
+        $script:module.ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'has one file in module/Public per exported command' {
+        $public = @(Get-ChildItem -LiteralPath (Join-Path $script:module.ModuleBase 'module/Public') -Filter '*.ps1' | ForEach-Object { $_.BaseName } | Sort-Object)
+        $public | Should -Be @($script:module.ExportedCommands.Keys | Sort-Object)
+    }
+}
+
+Describe 'Help of <_>' -ForEach $exported {
+    BeforeAll {
+        $script:help = Get-Help -Name $_ -Full
+        $script:command = Get-Command -Name $_
+    }
+
+    It 'has a synopsis and a description' {
+        $script:help.Synopsis | Should -Not -BeNullOrEmpty
+        $script:help.Synopsis | Should -Not -Match '^\s*\w+-\w+\s*\['   # the generated syntax line means no help
+        ($script:help.Description | Out-String) | Should -Match '\w{20,}|\w+\s+\w+\s+\w+'
+    }
+
+    It 'has at least two examples with code and remarks' {
+        $examples = @($script:help.Examples.Example)
+        $examples.Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $examples) {
+            $example.Code | Should -Not -BeNullOrEmpty
+            ($example.Remarks | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'documents every parameter' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($name in $script:command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $parameterHelp = $script:help.Parameters.Parameter | Where-Object Name -EQ $name
+            ($parameterHelp.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$name needs help"
+        }
+    }
+}
+
+Describe 'about_CmTsMedia' {
+    It 'ships an about topic that covers the error table, status and the engine lookup' {
+        $path = Join-Path $script:module.ModuleBase 'module/en-US/about_CmTsMedia.help.txt'
+        $text = Get-Content -LiteralPath $path -Raw
+        $text | Should -Match 'about_CmTsMedia'
+        foreach ($row in (Get-TestErrorRows | Where-Object sdk)) { $text | Should -Match $row.code }
+        $text | Should -Match 'CMTSMEDIA_ENGINE'
+        $text | Should -Match 'Get-CMBootMediaStatus'
+    }
+}
+
+Describe 'Source file <Name>' -ForEach $scriptFiles {
+    BeforeAll {
+        $tokens = $null
+        $parseErrors = $null
+        $script:ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$parseErrors)
+        $script:parseErrors = $parseErrors
+        $script:tokens = $tokens
+    }
+
+    It 'parses' {
+        $script:parseErrors | Should -BeNullOrEmpty
+    }
+
+    It 'uses no PowerShell-7-only syntax (Windows PowerShell 5.1 must load it)' {
+        $sevenOnly = @('TernaryExpressionAst', 'PipelineChainAst')
+        $found = $script:ast.FindAll({ param($node) $node.GetType().Name -in $sevenOnly }, $true)
+        @($found).Count | Should -Be 0 -Because ((@($found) | ForEach-Object { $_.Extent.Text }) -join '; ')
+        # ?? and ??= (null coalescing), ?. and ?[ (null-conditional member access).
+        $nullOperators = @($script:tokens | Where-Object { $_.Kind -in 'QuestionQuestion', 'QuestionQuestionEquals', 'QuestionDot', 'QuestionLBracket' })
+        $nullOperators.Count | Should -Be 0
+        # clean {} blocks (7.3) and parameters that 5.1 lacks.
+        $cleanBlocks = $script:ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.ScriptBlockAst] -and $null -ne $node.PSObject.Properties['CleanBlock'] -and $null -ne $node.CleanBlock }, $true)
+        @($cleanBlocks).Count | Should -Be 0
+        $violations = New-Object System.Collections.Generic.List[string]
+        $commands = $script:ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
+        foreach ($command in $commands) {
+            $name = $command.GetCommandName()
+            $parameters = @($command.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] } | ForEach-Object { $_.ParameterName })
+            if ($name -in 'ForEach-Object', '%', 'foreach' -and $parameters -contains 'Parallel') { $violations.Add($command.Extent.Text) }
+            if ($name -eq 'ConvertFrom-Json' -and ($parameters | Where-Object { $_ -in 'AsHashtable', 'DateKind', 'Depth' })) { $violations.Add($command.Extent.Text) }
+            # utf8NoBOM and friends do not exist in 5.1.
+            if ($name -in 'Set-Content', 'Out-File', 'Add-Content' -and $parameters -contains 'Encoding') { $violations.Add($command.Extent.Text) }
+            # Write-Host bypasses the streams; Get-Error and Join-String are 7-only.
+            if ($name -in 'Write-Host', 'Get-Error', 'Join-String') { $violations.Add($command.Extent.Text) }
+        }
+        $violations | Should -BeNullOrEmpty
+        $attributes = $script:ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.AttributeAst] }, $true)
+        @($attributes | Where-Object { $_.TypeName.Name -eq 'ArgumentCompletions' }).Count | Should -Be 0
+    }
+
+    It 'never uses a bare throw (typed ErrorRecords only)' {
+        $throws = $script:ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.ThrowStatementAst] }, $true)
+        @($throws).Count | Should -Be 0
+    }
+}
+
+Describe 'Encoding of <Name>' -ForEach $textFiles {
+    It 'is ASCII or UTF-8 with BOM, without trailing whitespace' {
+        $bytes = [System.IO.File]::ReadAllBytes($Path)
+        $hasBom = $bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF
+        if (-not $hasBom) {
+            $latin1 = [System.Text.Encoding]::GetEncoding(28591).GetString($bytes)
+            $latin1 -match '[^\x00-\x7F]' | Should -BeFalse -Because 'Windows PowerShell reads BOM-less files as ANSI'
+        }
+        $lines = [System.IO.File]::ReadAllLines($Path)
+        @($lines | Where-Object { $_ -match '[ \t]+$' }).Count | Should -Be 0
+    }
+}

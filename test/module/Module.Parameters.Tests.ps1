@@ -1,0 +1,253 @@
+#Requires -Modules Pester
+# The parameter contract of SPEC section 2: names, aliases, types, ValidateSet, pipeline binding,
+# ShouldProcess. Pure metadata and binding checks: the engine is replaced by a mock where a call is made.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestModule.ps1')
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
+    $script:new = Get-Command New-CMBootMedia
+    $script:status = Get-Command Get-CMBootMediaStatus
+}
+
+AfterAll {
+    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'New-CMBootMedia parameters' {
+    It '-<Name> is [<Type>] with aliases <Aliases>' -ForEach @(
+        @{ Name = 'MediaType'; Type = 'string'; Aliases = @() }
+        @{ Name = 'DestinationPath'; Type = 'string'; Aliases = @('Path', 'MediaPath') }
+        @{ Name = 'BootImageId'; Type = 'string'; Aliases = @('PackageID') }
+        @{ Name = 'MediaPassword'; Type = 'securestring'; Aliases = @() }
+        @{ Name = 'CertificatePath'; Type = 'string'; Aliases = @('CertPath') }
+        @{ Name = 'CertificatePassword'; Type = 'securestring'; Aliases = @('CertPassword') }
+        @{ Name = 'CertificateValidStart'; Type = 'datetime'; Aliases = @('CertValidStart') }
+        @{ Name = 'CertificateValidEnd'; Type = 'datetime'; Aliases = @('CertValidEnd') }
+        @{ Name = 'SiteCatalog'; Type = 'string'; Aliases = @() }
+        @{ Name = 'Demo'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'MediaLabel'; Type = 'string'; Aliases = @() }
+        @{ Name = 'Variable'; Type = 'hashtable'; Aliases = @() }
+        @{ Name = 'ConnectionOptions'; Type = 'hashtable'; Aliases = @() }
+        @{ Name = 'Force'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'AsJob'; Type = 'switch'; Aliases = @() }
+    ) {
+        $parameter = $script:new.Parameters[$Name]
+        $parameter | Should -Not -BeNullOrEmpty
+        $parameter.ParameterType | Should -Be ($Type -as [type])
+        @($parameter.Aliases | Sort-Object) | Should -Be @($Aliases | Sort-Object)
+    }
+
+    It 'restricts -MediaType to CD, UFD and UFD+FORMAT' {
+        $set = $script:new.Parameters['MediaType'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        @($set.ValidValues) | Should -Be @('CD', 'UFD', 'UFD+FORMAT')
+        { New-CMBootMedia -MediaType DVD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,New-CMBootMedia'
+    }
+
+    It 'binds MediaType, DestinationPath and BootImageId by property name' {
+        foreach ($name in 'MediaType', 'DestinationPath', 'BootImageId') {
+            $bindings = $script:new.Parameters[$name].ParameterSets.Values
+            @($bindings | Where-Object { -not $_.ValueFromPipelineByPropertyName }).Count | Should -Be 0 -Because $name
+        }
+    }
+
+    It 'supports ShouldProcess with ConfirmImpact Medium' {
+        $binding = $script:new.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+        $binding.SupportsShouldProcess | Should -BeTrue
+        $binding.ConfirmImpact | Should -Be 'Medium'
+        $script:new.Parameters.Keys | Should -Contain 'WhatIf'
+    }
+
+    It 'requires -BootImageId with a site catalog but not with -Demo' {
+        $script:new.Parameters['BootImageId'].ParameterSets['Site'].IsMandatory | Should -BeTrue
+        $script:new.Parameters['BootImageId'].ParameterSets['Demo'].IsMandatory | Should -BeFalse
+        $script:new.Parameters['SiteCatalog'].ParameterSets.Keys | Should -Not -Contain 'Demo'
+    }
+
+    Context 'with the engine mocked' {
+        BeforeAll {
+            Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
+                [pscustomobject]@{
+                    ErrorRecord = $null
+                    OperationId = 'op-1'
+                    Result      = [pscustomobject]@{
+                        operationId = 'op-1'; mediaType = $Params.mediaType; destinationPath = $Params.destinationPath
+                        bootImageId = $Params.bootImageId; bytesWritten = 1048576; mediaGuid = 'A5B6'
+                        certificateThumbprint = 'AB12'; certificateNotAfter = '2027-11-26T06:00:00.000Z'; durationMs = 1500
+                    }
+                }
+            }
+        }
+
+        It 'pipes objects with PackageID (Get-CMBootImage) and resolves relative paths' {
+            Push-Location $TestDrive
+            try {
+                $results = @(
+                    [pscustomobject]@{ PackageID = 'PS100005'; MediaType = 'CD'; DestinationPath = 'a.iso' }
+                    [pscustomobject]@{ PackageID = 'PS100006'; MediaType = 'CD'; DestinationPath = 'sub/b.iso' }
+                ) | New-CMBootMedia -SiteCatalog ./site.json
+            }
+            finally { Pop-Location }
+            $results.Count | Should -Be 2
+            $results[1].BootImageId | Should -Be 'PS100006'
+            $results[1].DestinationPath | Should -Be ([System.IO.Path]::Combine($TestDrive, 'sub', 'b.iso'))
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 2 -Exactly -ParameterFilter {
+                $Command -eq 'createBootMedia' -and $Params.siteCatalog -eq [System.IO.Path]::Combine($TestDrive, 'site.json')
+            }
+        }
+
+        It 'returns a CmTsMedia.BootMediaResult with typed fields' {
+            $result = New-CMBootMedia -MediaType CD -DestinationPath (Join-Path $TestDrive 'c.iso') -BootImageId PS100005 -SiteCatalog (Join-Path $TestDrive 's.json')
+            $result.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootMediaResult'
+            $result.Duration | Should -Be ([timespan]::FromMilliseconds(1500))
+            $result.CertificateNotAfter | Should -BeOfType [datetime]
+            $result.CertificateNotAfter | Should -Be ([datetime]::new(2027, 11, 26, 6, 0, 0, [System.DateTimeKind]::Utc))
+            $result.CertificateNotAfter.Kind | Should -Be 'Utc'
+            $result.BytesWritten | Should -BeOfType [long]
+            ($result | Format-List | Out-String) | Should -Match 'Size \(MB\)\s*:\s*1'
+        }
+
+        It 'passes SecureStrings to the engine seam unconverted' {
+            $password = ConvertTo-SecureString 'S3cret!' -AsPlainText -Force
+            $null = New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json -MediaPassword $password -CertPassword $password
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -ParameterFilter {
+                $Params.mediaPassword -is [securestring] -and $Params.certificatePassword -is [securestring]
+            }
+        }
+
+        It 'does nothing with -WhatIf' {
+            New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json -WhatIf | Should -BeNullOrEmpty
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+        }
+
+        It 'refuses UFD+FORMAT without -Force where nobody can confirm' {
+            # pwsh -NonInteractive (as in CI) cannot prompt: ShouldContinue fails, and the command says to use -Force.
+            if ([Environment]::GetCommandLineArgs() -notcontains '-NonInteractive') { Set-ItResult -Skipped -Because 'needs a -NonInteractive host' }
+            New-CMBootMedia -MediaType 'UFD+FORMAT' -DestinationPath disk.img -BootImageId PS100005 -SiteCatalog s.json -ErrorAction SilentlyContinue -ErrorVariable ev
+            # -ErrorVariable also holds the host's caught prompt failure; ours is the last record.
+            $ev[-1].FullyQualifiedErrorId | Should -Be 'E_INVALIDARG,New-CMBootMedia'
+            $ev[-1].Exception.Message | Should -Match '-Force'
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+            New-CMBootMedia -MediaType 'UFD+FORMAT' -DestinationPath disk.img -BootImageId PS100005 -SiteCatalog s.json -Force | Should -Not -BeNullOrEmpty
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 1 -Exactly -Scope It
+        }
+
+        It 'uses the demo catalog and PS100005 with -Demo' {
+            $null = New-CMBootMedia -Demo -MediaType CD -DestinationPath x.iso
+            $base = (Get-Module CmTsMedia).ModuleBase
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Scope It -ParameterFilter {
+                $Params.bootImageId -eq 'PS100005' -and $Params.siteCatalog -eq [System.IO.Path]::Combine($base, 'module', 'Demo', 'site.json')
+            }
+        }
+    }
+
+    Context 'site catalog default chain' {
+        BeforeAll {
+            Mock -ModuleName CmTsMedia Invoke-CmTsEngine { [pscustomobject]@{ ErrorRecord = $null; OperationId = 'x'; Result = [pscustomobject]@{ durationMs = 0 } } }
+            $script:saved = @{ Catalog = $env:CMTSMEDIA_SITE_CATALOG; Config = $env:CMTSMEDIA_CONFIG }
+        }
+        AfterEach {
+            $env:CMTSMEDIA_SITE_CATALOG = $script:saved.Catalog
+            $env:CMTSMEDIA_CONFIG = $script:saved.Config
+        }
+
+        It 'takes CMTSMEDIA_SITE_CATALOG when -SiteCatalog is absent' {
+            $env:CMTSMEDIA_SITE_CATALOG = Join-Path $TestDrive 'env-site.json'
+            $null = New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Scope It -ParameterFilter { $Params.siteCatalog -eq (Join-Path $TestDrive 'env-site.json') }
+        }
+
+        It 'then the config file, relative to its folder' {
+            $env:CMTSMEDIA_SITE_CATALOG = $null
+            $configDir = Join-Path $TestDrive 'etc'
+            $null = New-Item -ItemType Directory -Path $configDir -Force
+            Set-Content -LiteralPath (Join-Path $configDir 'config.json') -Value '{ "siteCatalog": "sites/site.json" }'
+            $env:CMTSMEDIA_CONFIG = Join-Path $configDir 'config.json'
+            $null = New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Scope It -ParameterFilter { $Params.siteCatalog -eq [System.IO.Path]::Combine($configDir, 'sites', 'site.json') }
+        }
+
+        It 'else fails with CMTSMEDIA_E_NOSITECATALOG naming the ways out' {
+            $env:CMTSMEDIA_SITE_CATALOG = $null
+            $env:CMTSMEDIA_CONFIG = Join-Path $TestDrive 'no-such-config.json'
+            $err = { New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005 -ErrorAction Stop } | Should -Throw -PassThru
+            $err.Exception | Should -BeOfType ([type]'CmTsMedia.NoSiteCatalogException')
+            $err.FullyQualifiedErrorId | Should -Be 'CMTSMEDIA_E_NOSITECATALOG,New-CMBootMedia'
+            $err.Exception.Message | Should -Match 'SiteCatalog'
+            $err.Exception.Message | Should -Match 'CMTSMEDIA_SITE_CATALOG'
+            $err.Exception.Message | Should -Match '-Demo'
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+        }
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes -BootImageId from the boot images of -SiteCatalog' {
+        $catalog = Join-Path $TestDrive 'complete.json'
+        Set-Content -LiteralPath $catalog -Value '{ "bootImages": [ { "packageId": "PS100005", "name": "x64", "architecture": "x64" }, { "packageId": "PS100006", "name": "x86", "architecture": "x86" }, { "packageId": "XY000001", "name": "other", "architecture": "x64" } ] }'
+        $line = "New-CMBootMedia -SiteCatalog '$catalog' -BootImageId PS"
+        $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($completions.CompletionMatches.CompletionText) | Should -Be @('PS100005', 'PS100006')
+        $completions.CompletionMatches[1].ToolTip | Should -Be 'x86 (x86)'
+    }
+
+    It 'completes -MediaType from its ValidateSet' {
+        $line = 'New-CMBootMedia -MediaType U'
+        $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($completions.CompletionMatches.CompletionText) | Should -Contain 'UFD'
+    }
+}
+
+Describe 'Get-CMBootMediaStatus parameters' {
+    It 'binds -OperationId (alias Id) by property name' {
+        $parameter = $script:status.Parameters['OperationId']
+        $parameter.Aliases | Should -Contain 'Id'
+        $parameter.ParameterSets['Id'].ValueFromPipelineByPropertyName | Should -BeTrue
+    }
+
+    It 'has -Job, -Wait and -TimeoutSeconds' {
+        $script:status.Parameters['Job'].ParameterType | Should -Be ([System.Management.Automation.Job[]])
+        $script:status.Parameters['Wait'].SwitchParameter | Should -BeTrue
+        $script:status.Parameters['TimeoutSeconds'].ParameterType | Should -Be ([int])
+    }
+
+    It 'maps engine status to SDK semantics' {
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
+            [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{
+                    operationId = $Params.operationId; state = 'Failed'; exitCode = '0x80040003'; errorCode = 'CREATETSMEDIA_E_MISSINGPACKAGE'
+                    errorDetail = 'PS100099'; step = 2; steps = 5; stepInfo = 'Reading the site catalog'; percent = 10
+                    startedAt = '2026-11-26T06:00:00.000Z'; endedAt = '2026-11-26T06:00:01.000Z'
+                } }
+        }
+        $status = [pscustomobject]@{ OperationId = 'op-7' } | Get-CMBootMediaStatus
+        $status.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootMediaStatus'
+        $status.Status | Should -Be 0
+        $status.ExitCode | Should -Be 0x80040003
+        $status.ErrorDetail | Should -Be 'PS100099'
+        $status.EndedAt | Should -Be ([datetime]::new(2026, 11, 26, 6, 0, 1, [System.DateTimeKind]::Utc))
+        ($status | Format-Table | Out-String) | Should -Match '0x80040003'
+    }
+
+    It 'takes the operation id of a -Job and says when a job has none' {
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
+            [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ operationId = $Params.operationId; state = 'Running'; percent = 5 } }
+        }
+        # Jobs that never start: only their OperationId matters here.
+        $job = New-Object CmTsMedia.BootMediaJob ('New-CMBootMedia', 'with-id', (Get-TestModuleManifest), @{})
+        $other = New-Object CmTsMedia.BootMediaJob ('New-CMBootMedia', 'without-id', (Get-TestModuleManifest), @{})
+        try {
+            $job.OperationId = 'op-job'
+            $status = $job | Get-CMBootMediaStatus
+            $status.OperationId | Should -Be 'op-job'
+            $status.Status | Should -Not -Be 0
+            $status.State | Should -Be 'Running'
+            Get-CMBootMediaStatus -Job $other -ErrorAction SilentlyContinue -ErrorVariable ev
+            $ev[0].FullyQualifiedErrorId | Should -Be 'CMTSMEDIA_E_OPERATIONNOTFOUND,Get-CMBootMediaStatus'
+            $ev[0].Exception.Message | Should -BeLike '*without-id*'
+        }
+        finally {
+            $job.Dispose()
+            $other.Dispose()
+        }
+    }
+}
