@@ -1,7 +1,19 @@
-import { access } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
+import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassword, newMediaGuid, encodeTsmBootstrapIni, encodeVariablesDat } from '../formats/mediavars/index.js';
+import { diskFileSource } from '../formats/sources.js';
+import { planIso, writeIso } from '../formats/iso/index.js';
+import { checkArchitecture, WimReader } from '../formats/wim/index.js';
+import { lockDestination } from '../ops/locks.js';
+import { Operation, sweepOperations } from '../ops/operations.js';
 import type { Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
+import { loadSiteCatalog, resolveBootMedia } from '../site/index.js';
+import { planBootMediaTree } from './boot-tree.js';
+import { checkConnectionOptions } from './connection-options.js';
+import { ProgressReporter } from './progress.js';
 
 export const mediaTypes = ['CD', 'UFD', 'UFD+FORMAT'] as const;
 
@@ -24,9 +36,156 @@ export const createBootMediaParams = {
 
 export type CreateBootMediaParams = Params<typeof createBootMediaParams>;
 
-export async function createBootMedia(params: CreateBootMediaParams, _context: RequestContext): Promise<never> {
-  await access(params.siteCatalog).catch((err: unknown) => {
-    throw fromSystemError(err, params.siteCatalog);
+export interface BootMediaResult {
+  operationId: string;
+  mediaType: string;
+  destinationPath: string;
+  bootImageId: string;
+  bytesWritten: number;
+  mediaGuid: string;
+  certificateThumbprint: string;
+  certificateNotAfter: string;
+  durationMs: number;
+}
+
+/** Clock and randomness, injected so tests can make byte-stable media. */
+export interface MediaEnvironment {
+  now(): Date;
+  mediaGuid(): string;
+  /** Fixed timestamp for every file and volume date; the creation time when absent. */
+  fixedTimestamp?: Date;
+}
+
+const defaultEnvironment: MediaEnvironment = { now: () => new Date(), mediaGuid: () => newMediaGuid() };
+
+const cdSteps = [
+  { info: 'Reading the site catalog', share: 1 },
+  { info: 'Opening the boot image', share: 1 },
+  { info: 'Preparing the media certificate', share: 2 },
+  { info: 'Writing the media variables', share: 1 },
+  { info: 'Writing the ISO image', share: 95 },
+];
+
+/**
+ * SPEC §5: one boot media creation, from the request to the media at the destination. Order of
+ * checks: arguments, destination, site (MP, certificates, package), boot image, certificate; so a
+ * request that cannot succeed fails before any byte is written.
+ */
+export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
+  if (params.mediaType !== 'CD') throw new CmTsError('E_NOTIMPL', `media type ${params.mediaType} (USB media land with the USB writer; use CD)`);
+  const started = environment.now();
+  const destinationPath = resolve(params.destinationPath);
+  const connectionWarning = checkConnectionOptions(params.connectionOptions);
+  const validFrom = params.certificateValidStart ?? started;
+  const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
+  await checkCdDestination(destinationPath, params.force === true);
+
+  sweepOperations();
+  const operation = new Operation({ mediaType: params.mediaType, destinationPath, bootImageId: params.bootImageId });
+  context.event('started', { operationId: operation.id });
+  const lock = (() => {
+    try {
+      return lockDestination(destinationPath, operation.id);
+    } catch (err) {
+      operation.fail(fromSystemError(err));
+      throw err;
+    }
+  })();
+  const progress = new ProgressReporter(context, operation, cdSteps);
+  let wim: WimReader | undefined;
+  try {
+    if (connectionWarning) context.event('warning', { message: connectionWarning });
+    progress.next();
+    const catalog = await loadSiteCatalog(resolve(params.siteCatalog));
+    const site = await resolveBootMedia(catalog, params.bootImageId);
+    progress.log(`site ${site.siteCode}: management point ${site.managementPoint.url}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
+    if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
+
+    progress.next();
+    wim = await WimReader.open(site.bootImage.wimPath);
+    const image = await wim.image();
+    const arch = checkArchitecture(image.info, site.bootImage.architecture, site.bootImage.wimPath);
+    progress.log(`boot image ${image.info.name ?? ''} (${arch}), ${wim.info.compression} compression, image ${image.info.index} of ${wim.info.imageCount}`);
+
+    progress.next();
+    const mediaGuid = environment.mediaGuid();
+    const certificate = params.certificatePath
+      ? importPfx(await readCertificateFile(resolve(params.certificatePath)), params.certificatePassword, params.certificatePath)
+      : await createMediaCertificate({ validFrom, validTo, now: started });
+    const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
+    progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);
+
+    progress.next();
+    if (params.mediaPassword === undefined || params.mediaPassword === '') {
+      context.event('warning', { message: 'No media password: the media variables and the media certificate\'s private key are protected only by a publicly known key. Anyone holding the media can use them. Pass -MediaPassword for real deployments.' });
+    }
+    const variables = buildMediaVariables({
+      mediaGuid,
+      mediaPfx: pfx.pfx,
+      managementPointUrl: site.managementPoint.url,
+      siteCode: site.siteCode,
+      bootImagePackageId: site.bootImage.packageId,
+      launchMode: params.mediaType,
+      httpPort: site.httpPort,
+      httpsPort: site.httpsPort,
+      caCertificates: site.caCertificates,
+      siteSigningCertificate: site.siteSigningCertificate,
+      userVariables: params.variables ?? {},
+    });
+    const label = params.mediaLabel ?? defaultMediaLabel;
+    const generated = {
+      variablesDat: encodeVariablesDat(variables, params.mediaPassword || undefined),
+      tsmBootstrapIni: encodeTsmBootstrapIni({ passwordRequired: Boolean(params.mediaPassword) }),
+      mediaLabelTxt: encodeMediaLabel(label),
+    };
+
+    progress.next();
+    const tree = planBootMediaTree(image, await diskFileSource(site.bootImage.wimPath), arch, generated);
+    const plan = planIso(tree.root, {
+      volumeLabel: label,
+      timestamp: environment.fixedTimestamp ?? started,
+      boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
+    });
+    progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destinationPath}`);
+    const { bytesWritten } = await writeIso(plan, destinationPath, {
+      force: params.force === true,
+      signal: context.signal,
+      onProgress: (done, total) => progress.advance(done, total),
+    });
+    operation.succeed(bytesWritten);
+    return {
+      operationId: operation.id,
+      mediaType: params.mediaType,
+      destinationPath,
+      bootImageId: site.bootImage.packageId,
+      bytesWritten,
+      mediaGuid,
+      certificateThumbprint: pfx.thumbprint,
+      certificateNotAfter: pfx.notAfter.toISOString(),
+      durationMs: environment.now().getTime() - started.getTime(),
+    };
+  } catch (err) {
+    const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : fromSystemError(err);
+    operation.fail(error);
+    throw error;
+  } finally {
+    await wim?.close();
+    lock.release();
+  }
+}
+
+async function readCertificateFile(path: string): Promise<Uint8Array> {
+  return readFile(path).catch((err: unknown) => {
+    throw fromSystemError(err, path);
   });
-  throw new CmTsError('E_NOTIMPL', `media type ${params.mediaType}: media creation lands with the media pipeline`);
+}
+
+/** A CD destination is a file path whose folder exists; an existing file needs force. */
+async function checkCdDestination(path: string, force: boolean): Promise<void> {
+  const folder = await stat(dirname(path)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new CmTsError('E_PATHNOTFOUND', dirname(path));
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is a folder; give the path of the .iso file to create`);
+  if (existing && !force) throw new CmTsError('E_FILEEXISTS', path);
+  if (!basename(path)) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} has no file name`);
 }
