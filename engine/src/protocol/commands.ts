@@ -1,3 +1,4 @@
+import { describeBootImages } from '../media/boot-images.js';
 import { createBootMedia, createBootMediaParams } from '../media/create-boot-media.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
@@ -9,6 +10,7 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     version: command({}, async () => engineFacts()),
     cancel: command({ requestId: { type: 'id', required: true } }, async ({ requestId }) => ({ canceled: server.cancel(requestId) })),
     getStatus: command({ operationId: { type: 'string' } }, async ({ operationId }) => getStatus(operationId)),
+    getBootImages: command({ siteCatalog: { type: 'string', required: true } }, async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
     createBootMedia: command(createBootMediaParams, (params, context) => createBootMedia(params, context)),
   };
 }

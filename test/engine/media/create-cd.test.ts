@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,5 +211,14 @@ describe.skipIf(!hasTool('xorriso'))('createBootMedia, CD, choices and failures'
     const result = await createBootMedia({ ...base(iso), certificatePath: pfx, certificatePassword: 'Fixture-Pass1' }, context().context);
     expect(result.certificateThumbprint).toBe(readFileSync('test/fixtures/site/client.thumbprint', 'utf8').trim().toUpperCase().replace(/:/g, ''));
     rmSync(iso);
+  });
+});
+
+describe('getBootImages', () => {
+  it('lists the demo boot image with what its WIM says', async () => {
+    const { describeBootImages } = await import('../../../engine/src/media/boot-images.js');
+    const [image] = await describeBootImages(demoCatalog);
+    expect(image).toMatchObject({ siteCode: 'PS1', packageId: 'PS100005', architecture: 'x64', wimArchitecture: 'x64', problem: null });
+    expect(image!.wimPath).toContain('boot.PS100005.wim');
   });
 });
