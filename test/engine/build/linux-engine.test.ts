@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { built, linuxEngine, nodeTarget, runEngine, version } from './engine.js';
+
+describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'cmtsmedia-sea-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('prints its hello line first and answers version', async () => {
+    const { lines, code } = await runEngine(linuxEngine, [{ id: 1, command: 'version' }]);
+    const facts = { protocol: 1, engineVersion: version, node: `v${nodeTarget.version}`, platform: 'linux', arch: 'x64' };
+    expect(lines[0]).toMatchObject({ event: 'hello', ...facts });
+    expect(lines[0].pid).toBeTypeOf('number');
+    expect(lines.slice(1)).toEqual([{ id: 1, result: facts }]);
+    expect(code).toBe(0);
+  });
+
+  it('answers an unknown command with an error naming it', async () => {
+    const { lines } = await runEngine(linuxEngine, [{ id: 'x', command: 'frobnicate' }]);
+    const reply = lines.find((l) => l.id === 'x');
+    expect(reply?.error).toMatchObject({ code: 'CMTSMEDIA_E_UNKNOWNCOMMAND', hresult: '0xA0040002', detail: 'frobnicate' });
+    expect(reply?.error.message).toContain('frobnicate');
+  });
+
+  it('ignores NODE_OPTIONS (execArgvExtension "none")', async () => {
+    // The script leaves a marker file next to itself when Node runs it.
+    const script = join(scratch, 'inject.js');
+    writeFileSync(script, "require('fs').writeFileSync(__filename + '.ran', '');\n");
+    const env = { NODE_OPTIONS: `--require ${script}` };
+
+    // Control: a plain node honours the same NODE_OPTIONS, so the marker proves injection.
+    spawnSync(process.execPath, ['-e', ''], { env: { ...process.env, ...env } });
+    expect(existsSync(`${script}.ran`)).toBe(true);
+    rmSync(`${script}.ran`);
+
+    const { lines } = await runEngine(linuxEngine, [{ id: 1, command: 'version' }], env);
+    expect(lines.find((l) => l.id === 1)?.result?.engineVersion).toBe(version);
+    expect(existsSync(`${script}.ran`)).toBe(false);
+  });
+});
