@@ -1,0 +1,121 @@
+// ISO writer bench: our writer vs `xorriso -as mkisofs`, `genisoimage -udf` and `cp` of the same bytes,
+// for (a) one 1 GiB file and (b) 2,000 small files in nested folders (+ the two El Torito images).
+// Median wall time of RUNS (default 5) runs and peak RSS (/usr/bin/time %M); every command ends
+// with `sync OUT` so all of them pay for the disk, as our writer (which fsyncs) does.
+// Finally one run of our writer on a 4 GiB sparse file, for its peak RSS.
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const runs = Number(process.env.RUNS ?? 5);
+const bios = 'boot/etfsboot.com';
+const efi = 'efi/microsoft/boot/efisys.bin';
+
+function have(tool) {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+function addBootFiles(tree) {
+  for (const [rel, name] of [[bios, 'etfsboot.com'], [efi, 'efisys.bin']]) {
+    mkdirSync(dirname(join(tree, rel)), { recursive: true });
+    copyFileSync(join(repo, 'test/fixtures/boot', name), join(tree, rel));
+  }
+}
+
+function oneGiB(tree) {
+  mkdirSync(join(tree, 'sources'), { recursive: true });
+  const fd = openSync(join(tree, 'sources/boot.wim'), 'w');
+  const block = randomFillSync(Buffer.alloc(1 << 20));
+  for (let i = 0; i < 1024; i++) {
+    block.writeUInt32LE(i, 0); // no two blocks alike
+    writeSync(fd, block);
+  }
+  closeSync(fd);
+  addBootFiles(tree);
+}
+
+function smallFiles(tree) {
+  let seed = 1;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (let i = 0; i < 2000; i++) {
+    const dir = join(tree, `d${i % 40}`, `s${(i >> 6) % 3}`);
+    mkdirSync(dir, { recursive: true });
+    const size = 200 + (next() % (32 * 1024 - 200));
+    const fd = openSync(join(dir, `file${i}.bin`), 'w');
+    writeSync(fd, randomFillSync(Buffer.alloc(size)));
+    closeSync(fd);
+  }
+  addBootFiles(tree);
+}
+
+function measure(command) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', command], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
+  const [seconds, kib] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { seconds, rssMiB: kib / 1024 };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function bench(label, tree, work, single) {
+  const out = join(work, 'out.iso');
+  const q = (s) => `'${s}'`;
+  const boot = `-b ${bios} -no-emul-boot -boot-load-size 8 -eltorito-alt-boot -e ${efi} -no-emul-boot`;
+  const tools = {
+    ours: `node ${q(join(repo, '.cache/bench/iso-cli.mjs'))} ${q(tree)} ${q(out)} ${bios} ${efi}`,
+    xorriso: have('xorriso') && `xorriso -as mkisofs -quiet -iso-level 3 -J -joliet-long --norock --boot-catalog-hide ${boot} -o ${q(out)} ${q(tree)} 2>/dev/null`,
+    genisoimage: have('genisoimage') && `genisoimage -quiet -iso-level 3 -J -joliet-long -D -udf -allow-limited-size -c boot/boot.cat -hide boot/boot.cat -hide-joliet boot/boot.cat ${boot} -o ${q(out)} ${q(tree)}`,
+    cp: single ? `cp ${q(join(tree, single))} ${q(out)}` : `cp -r ${q(tree)} ${q(out)}`,
+  };
+  const rows = [];
+  for (const [name, cmd] of Object.entries(tools)) {
+    if (!cmd) continue;
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      rmSync(out, { recursive: true, force: true });
+      samples.push(measure(`${cmd} && sync ${q(out)}`));
+    }
+    rows.push({ name, seconds: median(samples.map((s) => s.seconds)), rssMiB: Math.max(...samples.map((s) => s.rssMiB)) });
+  }
+  rmSync(out, { recursive: true, force: true });
+  const ours = rows.find((r) => r.name === 'ours').seconds;
+  process.stdout.write(`\n${label} (median of ${runs}, wall s incl. sync; peak RSS)\n`);
+  process.stdout.write('tool          median s   peak RSS MiB   ours / tool\n');
+  for (const r of rows) {
+    process.stdout.write(`${r.name.padEnd(12)} ${r.seconds.toFixed(2).padStart(9)} ${r.rssMiB.toFixed(1).padStart(14)} ${(ours / r.seconds).toFixed(2).padStart(13)}\n`);
+  }
+  return rows;
+}
+
+export default async function isoBench() {
+  mkdirSync(join(repo, '.cache/bench'), { recursive: true });
+  await build({ entryPoints: [join(repo, 'bench/iso-cli.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(repo, '.cache/bench/iso-cli.mjs'), logLevel: 'warning' });
+  const work = mkdtempSync(join(tmpdir(), 'cmts-bench-iso-'));
+  try {
+    const big = join(work, 'big');
+    oneGiB(big);
+    bench('(a) one 1 GiB file', big, work, 'sources/boot.wim');
+    rmSync(big, { recursive: true });
+    const small = join(work, 'small');
+    smallFiles(small);
+    bench('(b) 2,000 small files', small, work, null);
+    rmSync(small, { recursive: true });
+    // peak RSS with a 4 GiB input (sparse source; the image itself is real bytes, then deleted)
+    const huge = join(work, 'huge');
+    mkdirSync(join(huge, 'sources'), { recursive: true });
+    const fd = openSync(join(huge, 'sources/install.wim'), 'w');
+    ftruncateSync(fd, 4 * 2 ** 30 + 12345);
+    closeSync(fd);
+    addBootFiles(huge);
+    const r = measure(`node '${join(repo, '.cache/bench/iso-cli.mjs')}' '${huge}' '${join(work, 'huge.iso')}' ${bios} ${efi}`);
+    process.stdout.write(`\n(c) 4 GiB sparse input, ours: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMiB.toFixed(1)} MiB\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    if (existsSync(join(work))) process.stderr.write(`could not remove ${work}\n`);
+  }
+}

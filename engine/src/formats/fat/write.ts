@@ -1,0 +1,258 @@
+/**
+ * The UFD+FORMAT writer: streams a FatDiskPlan front to back through the sequential sink (two
+ * fixed buffers), so memory does not depend on the content. It writes the partition gap, the
+ * reserved sectors, both FATs (whole: free entries are zeroed), the directories and the file data,
+ * and stops after the last used cluster: free space is never written.
+ *
+ * Sector 0 is written as zeros first and the real MBR only after everything else is on the disk and
+ * flushed: a failed or canceled write leaves a disk without a partition table, never a volume that
+ * looks valid but is half written.
+ */
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { CmTsError, fromSystemError } from '../../errors/index.js';
+import { createAtomicOutput } from '../../ops/atomic-output.js';
+import { SequentialSink } from '../binary/index.js';
+import { mbrBytes, partitionType } from '../mbr/index.js';
+import { encodeLongEntries, longEntryCount, shortNameChecksum } from './names.js';
+import { backupBootSectorIndex, type DirEntryPlan, type FatDirPlan, type FatDiskPlan, type FatFilePlan, fsInfoSectorIndex, numFats } from './plan.js';
+import { attr, dirEntry, dirEntryBytes, endOfChain, fat32BootSector, fatDateTime, fsInfoSector, mediaFixedDisk, sectorBytes } from './structures.js';
+
+export interface FatDiskTarget {
+  path: string;
+  /**
+   * 'image': a regular file, written to a temporary file beside it and renamed into place (an
+   * existing file is replaced only with `force`; the plan's diskSizeBytes is the new file's size).
+   * 'device': a block device (or \\.\PhysicalDriveN), written in place. The caller must have run
+   * the safety checks first (usb/device.ts resolveDiskTarget does).
+   */
+  kind: 'image' | 'device';
+}
+
+export interface FatWriteOptions {
+  signal?: AbortSignal;
+  /** Bytes written so far of `totalBytes` (the plan's endOfDataBytes); called per chunk, rate-limit in the caller. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Replace an existing image file. */
+  force?: boolean;
+  /** Sink buffer size (two are used); default 4 MiB. */
+  bufferBytes?: number;
+}
+
+export interface FatWriteResult {
+  bytesWritten: number;
+}
+
+/** The last MiB of a device is zeroed (when no cluster in use lies there): it holds a backup GPT that would otherwise outlive the MBR. */
+const tailWipeBytes = 1 << 20;
+const fatBlockEntries = 16384;
+
+export async function writeFatDisk(plan: FatDiskPlan, target: FatDiskTarget, options: FatWriteOptions = {}): Promise<FatWriteResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  if (target.kind === 'image') {
+    const output = await createAtomicOutput(target.path, { force: options.force ?? false });
+    try {
+      await output.handle.truncate(plan.diskSizeBytes).catch((err: unknown) => {
+        throw fromSystemError(err, target.path);
+      });
+      const bytesWritten = await writeDisk(plan, output.handle, target.path, options, false);
+      await output.commit();
+      return { bytesWritten };
+    } catch (err) {
+      await output.abort();
+      throw fromSystemError(err, target.path);
+    }
+  }
+  // O_EXCL on a Linux block device: the open fails with EBUSY while anything has it mounted or open exclusively.
+  const flags = constants.O_RDWR | (process.platform === 'linux' ? constants.O_EXCL : 0);
+  const handle = await open(target.path, flags).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'EBUSY') throw new CmTsError('CMTSMEDIA_E_DISKINUSE', target.path, undefined, { cause: err });
+    throw fromSystemError(err, target.path);
+  });
+  try {
+    const bytesWritten = await writeDisk(plan, handle, target.path, options, true);
+    return { bytesWritten };
+  } finally {
+    await handle.close().catch(() => undefined);
+    if (process.platform === 'linux') await rereadPartitions(target.path);
+  }
+}
+
+/** Asks the kernel to read the new partition table (best effort: a loop device without partscan refuses). */
+function rereadPartitions(device: string): Promise<void> {
+  return new Promise((resolve) => execFile('blockdev', ['--rereadpt', device], () => resolve()));
+}
+
+async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, options: FatWriteOptions, device: boolean): Promise<number> {
+  const { signal, onProgress } = options;
+  const g = plan.geometry;
+  const total = plan.endOfDataBytes;
+  const sink = new SequentialSink(handle, label, options.bufferBytes ?? 4 << 20);
+  const partitionOffset = g.partitionStartLba * sectorBytes;
+  const sectorAt = (sector: number): number => partitionOffset + sector * sectorBytes;
+
+  // Sector 0 stays zero until the end; the gap up to the partition is zeroed (old tables, GPT header).
+  await sink.zeros(partitionOffset);
+  sink.expect(partitionOffset, 'MBR and partition gap');
+
+  // Reserved region: boot sector, FSInfo, their copies at 6 and 7 (fatgen103 "BPB_BkBootSec").
+  const boot = bootSectorBytes(plan);
+  const info = fsInfoBytes(plan);
+  for (let s = 0; s < g.reservedSectors; s++) {
+    if (s === 0 || s === backupBootSectorIndex) await sink.write(boot);
+    else if (s === fsInfoSectorIndex || s === backupBootSectorIndex + fsInfoSectorIndex) await sink.write(info);
+    else await sink.zeros(sectorBytes);
+  }
+  sink.expect(sectorAt(g.reservedSectors), 'reserved sectors');
+
+  for (let copy = 0; copy < numFats; copy++) {
+    await writeFat(sink, plan);
+    sink.expect(sectorAt(g.reservedSectors + (copy + 1) * g.fatSectors), `FAT ${copy + 1}`);
+  }
+  onProgress?.(sink.position, total);
+
+  let cluster = 2;
+  for (const run of plan.runs) {
+    signal?.throwIfAborted();
+    if (run.firstCluster !== cluster) throw new CmTsError('E_UNEXPECTED', `${run.path}: run at cluster ${run.firstCluster}, expected ${cluster}`);
+    if (run.kind === 'dir') await writeDirectory(sink, run);
+    else await writeFile(sink, run, signal, () => onProgress?.(sink.position, total));
+    await sink.zeros(run.clusters * g.clusterBytes - runBytes(run));
+    cluster += run.clusters;
+    sink.expect(sectorAt(g.dataStartSector) + (cluster - 2) * g.clusterBytes, run.path || '\\');
+  }
+  sink.expect(total, 'data region');
+  await sink.flush();
+
+  if (device) {
+    const tailStart = Math.max(total, plan.diskSizeBytes - tailWipeBytes);
+    if (tailStart < plan.diskSizeBytes) {
+      const tail = new SequentialSink(handle, label, tailWipeBytes, tailStart);
+      await tail.zeros(plan.diskSizeBytes - tailStart);
+      await tail.flush();
+    }
+  }
+  const mbr = mbrBytes([{ startLba: g.partitionStartLba, sectors: g.partitionSectors, type: partitionType.fat32Lba, active: true }], plan.volumeId);
+  await writeAll(handle, mbr, 0, label);
+  await handle.sync().catch((err: unknown) => {
+    throw fromSystemError(err, label);
+  });
+  onProgress?.(total, total);
+  return total;
+}
+
+function runBytes(run: FatDirPlan | FatFilePlan): number {
+  return run.kind === 'file' ? run.sizeBytes : run.entries.reduce((n, e) => n + (1 + longEntryCount(e.name.long)) * dirEntryBytes, 0);
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number, label: string): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done).catch((err: unknown) => {
+      throw fromSystemError(err, label);
+    });
+    done += bytesWritten;
+  }
+}
+
+export function bootSectorBytes(plan: FatDiskPlan): Uint8Array {
+  const g = plan.geometry;
+  const bootCode = new Uint8Array(420);
+  // No BIOS boot code (stretch goal): INT 18h hands back to the BIOS, as the MBR does.
+  bootCode.set([0xcd, 0x18, 0xf4, 0xeb, 0xfd]);
+  return fat32BootSector.toBytes({
+    BS_OEMName: 'MSWIN4.1', // fatgen103: the most compatible value
+    BPB_BytsPerSec: sectorBytes,
+    BPB_SecPerClus: g.sectorsPerCluster,
+    BPB_RsvdSecCnt: g.reservedSectors,
+    BPB_NumFATs: numFats,
+    BPB_Media: mediaFixedDisk,
+    BPB_SecPerTrk: 63,
+    BPB_NumHeads: 255,
+    // Windows and BIOS boot code address the volume through the partition's start LBA.
+    BPB_HiddSec: g.partitionStartLba,
+    BPB_TotSec32: g.partitionSectors,
+    BPB_FATSz32: g.fatSectors,
+    BPB_ExtFlags: 0, // both FATs mirrored
+    BPB_RootClus: 2,
+    BPB_FSInfo: fsInfoSectorIndex,
+    BPB_BkBootSec: backupBootSectorIndex,
+    BS_DrvNum: 0x80,
+    BS_VolID: plan.volumeId,
+    BS_VolLab: plan.volumeLabel.padEnd(11),
+    BootCode: bootCode,
+  });
+}
+
+function fsInfoBytes(plan: FatDiskPlan): Uint8Array {
+  return fsInfoSector.toBytes({ FSI_Free_Count: plan.geometry.clusterCount - plan.usedClusters, FSI_Nxt_Free: 2 + plan.usedClusters });
+}
+
+/** FAT[0] = media byte in the low 8 bits, FAT[1] = EOC (clean, no errors); each run a chain ending in EOC. */
+async function writeFat(sink: SequentialSink, plan: FatDiskPlan): Promise<void> {
+  const usedEnd = 2 + plan.usedClusters;
+  let runIndex = 0;
+  let runEnd = 2 + (plan.runs[0]?.clusters ?? 0);
+  for (let cluster = 0; cluster < usedEnd; ) {
+    const n = Math.min(fatBlockEntries, usedEnd - cluster);
+    const window = await sink.take(n * 4);
+    const view = new DataView(window.buffer, window.byteOffset, window.byteLength);
+    for (let i = 0; i < n; i++, cluster++) {
+      let value: number;
+      if (cluster === 0) value = 0x0fffff00 | mediaFixedDisk;
+      else if (cluster === 1) value = endOfChain;
+      else {
+        while (cluster >= runEnd) runEnd += plan.runs[++runIndex]!.clusters;
+        value = cluster === runEnd - 1 ? endOfChain : cluster + 1;
+      }
+      view.setUint32(i * 4, value, true);
+    }
+  }
+  await sink.zeros(plan.geometry.fatSectors * sectorBytes - usedEnd * 4);
+}
+
+async function writeDirectory(sink: SequentialSink, dir: FatDirPlan): Promise<void> {
+  for (const entry of dir.entries) {
+    if (entry.name.long !== null) {
+      const count = longEntryCount(entry.name.long);
+      encodeLongEntries(entry.name.long, shortNameChecksum(entry.name.short), await sink.take(count * dirEntryBytes), 0);
+    }
+    encodeEntry(entry, await sink.take(dirEntryBytes));
+  }
+}
+
+function encodeEntry(entry: DirEntryPlan, target: Uint8Array): void {
+  const cluster = entry.firstCluster();
+  const t = fatDateTime(entry.modified);
+  dirEntry.encode(
+    {
+      DIR_Name: entry.name.short,
+      DIR_Attr: entry.kind === 'label' ? attr.volumeId : entry.directory ? attr.directory : attr.archive,
+      DIR_CrtTimeTenth: t.tenths,
+      DIR_CrtTime: t.time,
+      DIR_CrtDate: t.date,
+      DIR_LstAccDate: t.date,
+      DIR_FstClusHI: cluster >>> 16,
+      DIR_WrtTime: t.time,
+      DIR_WrtDate: t.date,
+      DIR_FstClusLO: cluster & 0xffff,
+      DIR_FileSize: entry.sizeBytes,
+    },
+    target,
+  );
+}
+
+async function writeFile(sink: SequentialSink, run: FatFilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+  let written = 0;
+  for await (const chunk of run.node.source.open(signal)) {
+    written += chunk.length;
+    if (written > run.sizeBytes) break;
+    await sink.write(chunk);
+    progress();
+  }
+  if (written !== run.sizeBytes) {
+    throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', `${run.node.source.origin} (${written > run.sizeBytes ? 'more' : 'fewer'} than the ${run.sizeBytes} bytes planned)`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * An output file that appears at its destination only when complete: bytes go to
+ * `.<basename>.<random>.cmtsmedia-tmp` beside the destination (same file system, so the final
+ * rename is atomic), and commit() flushes, fsyncs, renames and fsyncs the folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CmTsError, fromSystemError } from '../errors/index.js';
+
+const tempSuffix = '.cmtsmedia-tmp';
+
+/** True for a name made by createAtomicOutput (the operation store removes orphans of dead runs). */
+export function isCmTsMediaTemp(name: string): boolean {
+  return name.startsWith('.') && name.endsWith(tempSuffix) && /\.[0-9a-f]{16}\.cmtsmedia-tmp$/.test(name);
+}
+
+export interface AtomicOutput {
+  /** The temporary file being written. */
+  readonly path: string;
+  readonly handle: FileHandle;
+  /** fsync, close, rename over the destination, fsync the folder. */
+  commit(): Promise<void>;
+  /** Close and remove the temporary file; never throws. */
+  abort(): Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw fromSystemError(err, path);
+  }
+}
+
+/**
+ * Creates the temporary file. An existing destination without `force` is E_FILEEXISTS (detail =
+ * the path), checked here and again just before the rename.
+ */
+export async function createAtomicOutput(destination: string, options: { force?: boolean; random?: () => string } = {}): Promise<AtomicOutput> {
+  const force = options.force ?? false;
+  if (!force && (await exists(destination))) throw new CmTsError('E_FILEEXISTS', destination);
+  const folder = dirname(destination);
+  const random = options.random ?? (() => randomBytes(8).toString('hex'));
+  const path = join(folder, `.${basename(destination)}.${random()}${tempSuffix}`);
+  const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644).catch((err: unknown) => {
+    throw fromSystemError(err, (err as NodeJS.ErrnoException).code === 'ENOENT' ? folder : destination);
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (!closed) {
+      closed = true;
+      await handle.close();
+    }
+  };
+  const abort = async (): Promise<void> => {
+    await close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+  };
+  return {
+    path,
+    handle,
+    abort,
+    async commit() {
+      try {
+        await handle.sync();
+        await close();
+        if (!force && (await exists(destination))) throw new CmTsError('E_FILEEXISTS', destination);
+        await rename(path, destination);
+      } catch (err) {
+        await abort();
+        throw fromSystemError(err, destination);
+      }
+      // the rename is durable only once the folder is synced; some file systems refuse to open a folder
+      const dir = await open(folder, 'r').catch(() => null);
+      if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close());
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * USB media for the media pipeline: `formatUsbDisk` (UFD+FORMAT) and `copyToUsbVolume` (UFD).
+ * Both check everything before the first byte is written.
+ */
+import { planFatDisk, writeFatDisk, type FatDiskPlan } from '../formats/fat/index.js';
+import type { TreeDir } from '../formats/tree.js';
+import { type DiskTarget, type DiskTargetOptions, resolveDiskTarget } from './device.js';
+import { checkVolume, copyTreeToVolume, inspectVolume, type VolumeFacts, type VolumeInfo } from './volume.js';
+
+export * from './device.js';
+export * from './volume.js';
+export { parseMountInfo, type MountEntry } from './mounts.js';
+
+export interface UsbWriteOptions {
+  packageId?: string;
+  signal?: AbortSignal;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+export interface FormatUsbOptions extends UsbWriteOptions, DiskTargetOptions {
+  volumeLabel: string;
+  volumeId: number;
+  timestamp?: Date;
+  /** Replace an existing image file. */
+  force?: boolean;
+}
+
+/** UFD+FORMAT: resolve and check the destination, plan the disk, write it. */
+export async function formatUsbDisk(root: TreeDir, destination: string, options: FormatUsbOptions): Promise<{ target: DiskTarget; plan: FatDiskPlan; bytesWritten: number }> {
+  const target = await resolveDiskTarget(destination, options);
+  const plan = planFatDisk(root, {
+    diskSizeBytes: target.sizeBytes,
+    volumeLabel: options.volumeLabel,
+    volumeId: options.volumeId,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    ...(options.packageId !== undefined ? { packageId: options.packageId } : {}),
+  });
+  const { bytesWritten } = await writeFatDisk(plan, { path: target.path, kind: target.kind }, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    force: options.force ?? false,
+  });
+  return { target, plan, bytesWritten };
+}
+
+/** UFD: inspect and check the mounted volume, then copy the tree onto it. */
+export async function copyToUsbVolume(root: TreeDir, destination: string, options: UsbWriteOptions & { volume?: VolumeFacts } = {}): Promise<{ volume: VolumeInfo; bytesWritten: number }> {
+  const volume = await inspectVolume(destination, options.volume ? { facts: options.volume } : {});
+  checkVolume(volume, root, options.packageId);
+  const { bytesWritten } = await copyTreeToVolume(root, destination, options);
+  return { volume, bytesWritten };
+}
