@@ -4,7 +4,6 @@ import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js'
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassword, newMediaGuid, encodeTsmBootstrapIni, encodeVariablesDat } from '../formats/mediavars/index.js';
 import { diskFileSource } from '../formats/sources.js';
-import { planIso, writeIso } from '../formats/iso/index.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination } from '../ops/locks.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
@@ -14,8 +13,9 @@ import { loadSiteCatalog, resolveBootMedia } from '../site/index.js';
 import { planBootMediaTree } from './boot-tree.js';
 import { checkConnectionOptions } from './connection-options.js';
 import { ProgressReporter } from './progress.js';
+import { writeMedia, writeStepInfo, type MediaType } from './write-media.js';
 
-export const mediaTypes = ['CD', 'UFD', 'UFD+FORMAT'] as const;
+import { mediaTypes } from './write-media.js';
 
 /** createBootMedia's parameters: the cmdlet's names in camelCase (SPEC §6). */
 export const createBootMediaParams = {
@@ -32,6 +32,10 @@ export const createBootMediaParams = {
   variables: { type: 'stringMap' },
   connectionOptions: { type: 'stringMap', secret: true },
   force: { type: 'boolean' },
+  /** UFD+FORMAT to a new disk image file: its size. */
+  imageSizeBytes: { type: 'count' },
+  /** UFD+FORMAT: let a loop device count as a removable disk (labs and tests; never the default). */
+  allowLoopDevices: { type: 'boolean' },
 } as const;
 
 export type CreateBootMediaParams = Params<typeof createBootMediaParams>;
@@ -58,12 +62,12 @@ export interface MediaEnvironment {
 
 const defaultEnvironment: MediaEnvironment = { now: () => new Date(), mediaGuid: () => newMediaGuid() };
 
-const cdSteps = [
+const steps = (mediaType: MediaType) => [
   { info: 'Reading the site catalog', share: 1 },
   { info: 'Opening the boot image', share: 1 },
   { info: 'Preparing the media certificate', share: 2 },
   { info: 'Writing the media variables', share: 1 },
-  { info: 'Writing the ISO image', share: 95 },
+  { info: writeStepInfo[mediaType], share: 95 },
 ];
 
 /**
@@ -72,13 +76,12 @@ const cdSteps = [
  * request that cannot succeed fails before any byte is written.
  */
 export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
-  if (params.mediaType !== 'CD') throw new CmTsError('E_NOTIMPL', `media type ${params.mediaType} (USB media land with the USB writer; use CD)`);
   const started = environment.now();
   const destinationPath = resolve(params.destinationPath);
   const connectionWarning = checkConnectionOptions(params.connectionOptions);
   const validFrom = params.certificateValidStart ?? started;
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
-  await checkCdDestination(destinationPath, params.force === true);
+  if (params.mediaType === 'CD') await checkCdDestination(destinationPath, params.force === true);
 
   sweepOperations();
   const operation = new Operation({ mediaType: params.mediaType, destinationPath, bootImageId: params.bootImageId });
@@ -91,7 +94,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
       throw err;
     }
   })();
-  const progress = new ProgressReporter(context, operation, cdSteps);
+  const progress = new ProgressReporter(context, operation, steps(params.mediaType));
   let wim: WimReader | undefined;
   try {
     if (connectionWarning) context.event('warning', { message: connectionWarning });
@@ -141,16 +144,16 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
 
     progress.next();
     const tree = planBootMediaTree(image, await diskFileSource(site.bootImage.wimPath), arch, generated);
-    const plan = planIso(tree.root, {
-      volumeLabel: label,
+    const { bytesWritten } = await writeMedia(params.mediaType, tree, destinationPath, {
+      label,
       timestamp: environment.fixedTimestamp ?? started,
-      boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
-    });
-    progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destinationPath}`);
-    const { bytesWritten } = await writeIso(plan, destinationPath, {
+      volumeId: Number.parseInt(mediaGuid.slice(0, 8), 16),
+      packageId: site.bootImage.packageId,
       force: params.force === true,
       signal: context.signal,
-      onProgress: (done, total) => progress.advance(done, total),
+      ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
+      allowLoopDevices: params.allowLoopDevices === true,
+      progress,
     });
     operation.succeed(bytesWritten);
     return {

@@ -4,16 +4,21 @@ import { CmTsError } from '../errors/index.js';
 export type ParamSpec =
   | { type: 'string'; required?: boolean; values?: readonly string[]; secret?: boolean }
   | { type: 'boolean'; required?: boolean }
+  | { type: 'count'; required?: boolean }
   | { type: 'datetime'; required?: boolean }
   | { type: 'stringMap'; required?: boolean; secret?: boolean }
   | { type: 'id'; required?: boolean };
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
-type ValueOf<S extends ParamSpec> = S extends { type: 'string' }
+type ValueOf<S extends ParamSpec> = S extends { type: 'string'; values: readonly (infer V)[] }
+  ? V
+  : S extends { type: 'string' }
   ? string
   : S extends { type: 'boolean' }
     ? boolean
+    : S extends { type: 'count' }
+    ? number
     : S extends { type: 'datetime' }
       ? Date
       : S extends { type: 'stringMap' }
@@ -62,6 +67,9 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') bad('true or false');
+      return value;
+    case 'count':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad('a whole number of at least 0');
       return value;
     case 'datetime': {
       if (typeof value !== 'string' || !isoDateTime.test(value)) bad('an ISO 8601 date and time');
