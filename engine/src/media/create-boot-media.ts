@@ -5,7 +5,7 @@ import { CmTsError, fromSystemError } from '../errors/index.js';
 import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassword, newMediaGuid, encodeTsmBootstrapIni, encodeVariablesDat } from '../formats/mediavars/index.js';
 import { diskFileSource } from '../formats/sources.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
-import { lockDestination } from '../ops/locks.js';
+import { lockDestination, type DestinationLock } from '../ops/locks.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
 import type { Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
@@ -72,7 +72,7 @@ const steps = (mediaType: MediaType) => [
 
 /**
  * SPEC §5: one boot media creation, from the request to the media at the destination. Order of
- * checks: arguments, destination, site (MP, certificates, package), boot image, certificate; so a
+ * checks: arguments, site (MP, certificates, package), destination, boot image, certificate; so a
  * request that cannot succeed fails before any byte is written.
  */
 export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
@@ -81,20 +81,12 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   const connectionWarning = checkConnectionOptions(params.connectionOptions);
   const validFrom = params.certificateValidStart ?? started;
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
-  if (params.mediaType === 'CD') await checkCdDestination(destinationPath, params.force === true);
 
   sweepOperations();
   const operation = new Operation({ mediaType: params.mediaType, destinationPath, bootImageId: params.bootImageId });
   context.event('started', { operationId: operation.id });
-  const lock = (() => {
-    try {
-      return lockDestination(destinationPath, operation.id);
-    } catch (err) {
-      operation.fail(fromSystemError(err));
-      throw err;
-    }
-  })();
   const progress = new ProgressReporter(context, operation, steps(params.mediaType));
+  let lock: DestinationLock | undefined;
   let wim: WimReader | undefined;
   try {
     if (connectionWarning) context.event('warning', { message: connectionWarning });
@@ -103,6 +95,8 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     const site = await resolveBootMedia(catalog, params.bootImageId);
     progress.log(`site ${site.siteCode}: management point ${site.managementPoint.url}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
     if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
+    if (params.mediaType === 'CD') await checkCdDestination(destinationPath, params.force === true);
+    lock = lockDestination(destinationPath, operation.id);
 
     progress.next();
     wim = await WimReader.open(site.bootImage.wimPath);
@@ -173,7 +167,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     throw error;
   } finally {
     await wim?.close();
-    lock.release();
+    lock?.release();
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorOf } from '../../helpers/errors.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +16,6 @@ function openssl(args: string[], input?: Uint8Array): string {
   return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-function errorOf(fn: () => unknown): CmTsError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CmTsError) return err;
-    throw err;
-  }
-  throw new Error('expected a CmTsError');
-}
 
 async function rejectionOf(promise: Promise<unknown>): Promise<CmTsError> {
   const err = await promise.then(() => undefined, (e: unknown) => e);

@@ -1,5 +1,5 @@
+import { errorOf } from '../../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { CmTsError } from '../../../engine/src/errors/index.js';
 import {
   buildMediaVariables,
   encodeMediaLabel,
@@ -20,15 +20,6 @@ const input: BootMediaVariablesInput = {
   httpsPort: 443,
 };
 
-function errorOf(fn: () => unknown): CmTsError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CmTsError) return err;
-    throw err;
-  }
-  throw new Error('expected a CmTsError');
-}
 
 describe('buildMediaVariables', () => {
   it('lists the SPEC §5.2 boot-media variables', () => {

@@ -1,10 +1,10 @@
+import { errorOf } from '../../helpers/errors.js';
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CmTsError } from '../../../engine/src/errors/index.js';
 import {
   CALG_AES_256,
   decodeVariablesDat,
@@ -35,15 +35,6 @@ const vars: Array<[string, string]> = [
   ['Tricky', 'a]]>b]]]>c<d>&e"f\'\r\n\tg ÄÖ€ 😀'],
 ];
 
-function errorOf(fn: () => unknown): CmTsError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CmTsError) return err;
-    throw err;
-  }
-  throw new Error('expected a CmTsError');
-}
 
 describe('Variables.dat public test vectors (hashcat 19850/19851, password Password1)', () => {
   // $sccm$aes128$0000edec14000000b2320000c03200000e6600000000000011cb54aa3b699f61f86ab312e6fb97ec

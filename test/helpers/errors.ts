@@ -1,0 +1,12 @@
+import { CmTsError } from '../../engine/src/errors/index.js';
+
+/** Runs `fn` and returns the CmTsError it throws; anything else (or nothing) fails the test. */
+export function errorOf(fn: () => unknown): CmTsError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CmTsError) return err;
+    throw err;
+  }
+  throw new Error('expected a CmTsError');
+}
