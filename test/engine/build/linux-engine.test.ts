@@ -18,6 +18,12 @@ describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
     expect(code).toBe(0);
   });
 
+  it('starts and answers version within 150 ms (median, build/measure-startup.mjs)', () => {
+    const r = spawnSync(process.execPath, ['build/measure-startup.mjs', linuxEngine, '--runs', '10'], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toMatch(/median [\d.]+ ms/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
   it('answers an unknown command with an error naming it', async () => {
     const { lines } = await runEngine(linuxEngine, [{ id: 'x', command: 'frobnicate' }]);
     const reply = lines.find((l) => l.id === 'x');
