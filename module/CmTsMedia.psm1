@@ -31,6 +31,7 @@ $privateFiles = @(
 $publicFiles = @(
     'New-CMBootMedia.ps1'
     'Get-CMBootMediaStatus.ps1'
+    'Get-CMBootImage.ps1'
 )
 foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
 
@@ -58,4 +59,4 @@ foreach ($file in $publicFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'P
 
 Register-CmTsArgumentCompleter
 
-Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus'
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage'

@@ -45,6 +45,8 @@ function ConvertTo-CmTsBootMediaStatus {
     elseif ($state -eq 'Running') { $sdkStatus = 1 }
     $percent = $null
     if ($null -ne $Status.percent) { $percent = [int]$Status.percent }
+    $bytes = $null
+    if ($null -ne $Status.bytesWritten) { $bytes = [long]$Status.bytesWritten }
 
     [pscustomobject]@{
         PSTypeName      = 'CmTsMedia.BootMediaStatus'
@@ -63,5 +65,54 @@ function ConvertTo-CmTsBootMediaStatus {
         BootImageId     = [string]$Status.bootImageId
         StartedAt       = ConvertFrom-CmTsDate -Value $Status.startedAt
         EndedAt         = ConvertFrom-CmTsDate -Value $Status.endedAt
+        UpdatedAt       = ConvertFrom-CmTsDate -Value $Status.updatedAt
+        ErrorMessage    = [string]$Status.errorMessage
+        BytesWritten    = $bytes
+        ComputerName    = [string]$Status.computerName
+        ProcessId       = [int]$Status.pid
+    }
+}
+
+function ConvertTo-CmTsBootImage {
+    <#
+    .SYNOPSIS
+    One entry of the engine's getBootImages result as a CmTsMedia.BootImage.
+    .DESCRIPTION
+    PackageID is the property name Microsoft's Get-CMBootImage uses, so the objects bind to
+    New-CMBootMedia -BootImageId (alias PackageID) by property name; SiteCatalog binds too. Architecture
+    and Version are what the WIM says about itself; the catalog's architecture is CatalogArchitecture.
+    #>
+    [CmdletBinding()]
+    [OutputType('CmTsMedia.BootImage')]
+    param(
+        [Parameter(Mandatory = $true)]
+        [psobject] $Image,
+
+        [Parameter(Mandatory = $true)]
+        [string] $SiteCatalog
+    )
+
+    $architecture = [string]$Image.wimArchitecture
+    if (-not $architecture) { $architecture = [string]$Image.architecture }
+    # MAJOR.MINOR.BUILD.SPBUILD from the WIM's XML; a version with fewer parts stays a string.
+    $version = $null
+    if ($Image.wimVersion) {
+        $parsed = $null
+        if ([version]::TryParse([string]$Image.wimVersion, [ref]$parsed)) { $version = $parsed } else { $version = [string]$Image.wimVersion }
+    }
+    [pscustomobject]@{
+        PSTypeName          = 'CmTsMedia.BootImage'
+        PackageID           = [string]$Image.packageId
+        Name                = [string]$Image.name
+        Architecture        = $architecture
+        Version             = $version
+        ImageName           = [string]$Image.wimImageName
+        SourceVersion       = [int]$Image.sourceVersion
+        SiteCode            = [string]$Image.siteCode
+        CatalogArchitecture = [string]$Image.architecture
+        DistributionPoints  = [string[]]@($Image.distributionPoints)
+        WimPath             = [string]$Image.wimPath
+        Problem             = [string]$Image.problem
+        SiteCatalog         = $SiteCatalog
     }
 }

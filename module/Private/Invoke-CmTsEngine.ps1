@@ -31,8 +31,14 @@ function Invoke-CmTsEngine {
     $script:RequestCount++
     $id = [string]$script:RequestCount
     $outcome = [pscustomobject]@{ Result = $null; ErrorRecord = $null; OperationId = $null }
-    $progress = New-Object System.Management.Automation.ProgressRecord (1, $Activity, 'Starting')
-    $lastProgress = ''
+    # Write-Progress is rate-limited: a record when the step changes, at the end of a step, and otherwise
+    # at most every $progressIntervalMs. Each write is a new ProgressRecord: a job's Progress collection
+    # keeps the objects it is given, so a reused record would show only its last state.
+    $progressIntervalMs = 250
+    $progressClock = [System.Diagnostics.Stopwatch]::StartNew()
+    $lastStep = ''
+    $lastPercent = -1
+    $lastStatus = $null
     $finished = $false
     try {
         $engine.Send((ConvertTo-CmTsRequestLine -Id $id -Command $Command -Params $Params))
@@ -75,16 +81,23 @@ function Invoke-CmTsEngine {
                         $outcome.OperationId = [string]$message.operationId
                         # Inside a BootMediaJob runspace the job learns its operation id here.
                         $job = $global:CmTsMediaCurrentJob
-                        if ($null -ne $job) { $job.OperationId = $outcome.OperationId }
+                        if ($null -ne $job) {
+                            $job.EngineProcessId = $engine.Id
+                            $job.OperationId = $outcome.OperationId
+                        }
                     }
                     'progress' {
-                        $percent = [int]$message.percent
-                        $key = '{0}|{1}' -f $percent, $message.stepInfo
-                        if ($key -ne $lastProgress) {
-                            $lastProgress = $key
-                            $progress.StatusDescription = ('Step {0} of {1}: {2}' -f $message.step, $message.steps, $message.stepInfo)
-                            $progress.PercentComplete = [System.Math]::Max(0, [System.Math]::Min(100, $percent))
-                            $Cmdlet.WriteProgress($progress)
+                        $percent = [System.Math]::Max(0, [System.Math]::Min(100, [int]$message.percent))
+                        $status = 'Step {0} of {1}: {2}' -f $message.step, $message.steps, $message.stepInfo
+                        $newStep = $status -ne $lastStep
+                        if ($newStep -or ($percent -ne $lastPercent -and ($percent -eq 100 -or $progressClock.ElapsedMilliseconds -ge $progressIntervalMs))) {
+                            $lastStep = $status
+                            $lastPercent = $percent
+                            $progressClock.Restart()
+                            $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $status)
+                            $record.PercentComplete = $percent
+                            $Cmdlet.WriteProgress($record)
+                            $lastStatus = $status
                         }
                     }
                     'log' {
@@ -105,9 +118,11 @@ function Invoke-CmTsEngine {
         [void]$engine.Shutdown($cancel, 5000)
         $engine.Dispose()
     }
-    if ($lastProgress) {
-        $progress.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
-        $Cmdlet.WriteProgress($progress)
+    if ($null -ne $lastStatus) {
+        $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $lastStatus)
+        $record.PercentComplete = $lastPercent
+        $record.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
+        $Cmdlet.WriteProgress($record)
     }
     foreach ($stderrLine in $engine.TakeStderr()) { $Cmdlet.WriteDebug('CmTsMedia engine stderr: ' + $stderrLine) }
     $outcome

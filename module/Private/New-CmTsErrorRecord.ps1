@@ -53,7 +53,11 @@ function New-CmTsErrorRecord {
     $exception = New-Object -TypeName ('CmTsMedia.' + $row.type) -ArgumentList $text, $Detail, $OperationId, $InnerException
     $record = New-Object System.Management.Automation.ErrorRecord ($exception, $Code,
         [System.Management.Automation.ErrorCategory]$row.category, $TargetObject)
-    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails ($text)
+    # PowerShell 7 shows RecommendedAction under the message ("Recommendation: ..."); 5.1 shows only the
+    # message, so there it keeps the action too.
+    $shown = $text
+    if ($PSVersionTable.PSVersion.Major -ge 7) { $shown = $sentence }
+    $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails ($shown)
     $record.ErrorDetails.RecommendedAction = $row.action
     $record
 }

@@ -9,7 +9,9 @@ function Get-CMBootMediaStatus {
     per-user state folder, so a scheduled task or another PowerShell process can check an operation that
     a different process started.
 
-    Status follows the SDK: non-zero while the operation runs, 0 once it has finished. State tells how
+    Status follows the SDK: non-zero while the operation runs, 0 once it has finished. Step, Steps,
+    StepInfo and Percent say where it is (as of the engine's last heartbeat, every 2 seconds, when read
+    from another process). State tells how
     it ended (Running, Succeeded, Failed, Canceled, Interrupted); ExitCode is the HRESULT (0 on
     success, e.g. 0x80040003 for CREATETSMEDIA_E_MISSINGPACKAGE) and ErrorDetail the SDK's {0} value.
 
@@ -35,10 +37,13 @@ function Get-CMBootMediaStatus {
     Lists recent operations of the current user.
 
     .EXAMPLE
-    $status = Get-CMBootMediaStatus -OperationId $id -Wait -TimeoutSeconds 3600
-    exit $status.ExitCode
+    $status = Get-CMBootMediaStatus -OperationId $id -Wait -TimeoutSeconds 3600 -ErrorAction SilentlyContinue
+    '{0} 0x{1:X8} {2}' -f $status.State, $status.ExitCode, $status.ErrorDetail
+    if ($status.ExitCode -eq 0) { exit 0 } else { exit 1 }
 
-    In a scheduled task: waits for an operation started elsewhere and ends with its HRESULT.
+    In a scheduled task: waits for an operation started by another process, prints its HRESULT and
+    exits 0 or 1. Do not exit with the HRESULT itself: Linux and macOS keep only the low 8 bits of a
+    process exit code. See about_CmTsMedia (SCHEDULED TASKS).
 
     .EXAMPLE
     New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso -AsJob | Get-CMBootMediaStatus -Wait
@@ -53,6 +58,9 @@ function Get-CMBootMediaStatus {
 
     .LINK
     New-CMBootMedia
+
+    .LINK
+    Get-CMBootImage
 
     .LINK
     about_CmTsMedia

@@ -53,7 +53,8 @@ function New-CMBootMedia {
     End of the self-signed media certificate's validity. Default: one year after the start.
 
     .PARAMETER SiteCatalog
-    Path of the site catalog JSON file (schema in about_CmTsMedia).
+    Path of the site catalog JSON file (schema in about_CmTsMedia). Binds by property name, so the
+    objects of Get-CMBootImage bring their catalog along.
 
     .PARAMETER Demo
     Use the demo site and demo boot image shipped with the module (module/Demo/site.json), to try the
@@ -107,13 +108,19 @@ function New-CMBootMedia {
     Creates the media in the background, waits, and returns the result object.
 
     .EXAMPLE
+    Get-CMBootImage -SiteCatalog ./site.json -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath ./PS100005.iso
+
+    Creates media for a boot image listed by Get-CMBootImage: PackageID and SiteCatalog bind by property name.
+
+    .EXAMPLE
     Import-Csv ./media.csv | New-CMBootMedia -SiteCatalog ./site.json
 
     Creates one medium per CSV row; the columns MediaType, DestinationPath and BootImageId (or PackageID)
     bind by property name.
 
     .INPUTS
-    Objects with MediaType, DestinationPath and BootImageId (or PackageID) properties.
+    Objects with MediaType, DestinationPath, BootImageId (or PackageID) and SiteCatalog properties, such as
+    the CmTsMedia.BootImage objects of Get-CMBootImage.
 
     .OUTPUTS
     CmTsMedia.BootMediaResult, or a CmTsMediaJob with -AsJob.
@@ -124,6 +131,9 @@ function New-CMBootMedia {
 
     .LINK
     Get-CMBootMediaStatus
+
+    .LINK
+    Get-CMBootImage
 
     .LINK
     about_CmTsMedia
@@ -162,7 +172,7 @@ function New-CMBootMedia {
         [Alias('CertValidEnd')]
         [datetime] $CertificateValidEnd,
 
-        [Parameter(ParameterSetName = 'Site')]
+        [Parameter(ParameterSetName = 'Site', ValueFromPipelineByPropertyName = $true)]
         [ValidateNotNullOrEmpty()]
         [string] $SiteCatalog,
 
@@ -183,7 +193,7 @@ function New-CMBootMedia {
 
     process {
         if ($Demo) {
-            $catalog = [System.IO.Path]::Combine($script:ModuleBase, 'module', 'Demo', 'site.json')
+            $catalog = Get-CmTsDemoCatalogPath
             if (-not $BootImageId) { $BootImageId = $script:DemoBootImageId }
         }
         else {

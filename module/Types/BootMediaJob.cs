@@ -44,6 +44,9 @@ namespace CmTsMedia
         /// <summary>The engine's operation id, known once the engine has started the creation.</summary>
         public string OperationId { get; set; }
 
+        /// <summary>The process id of the engine doing the work (0 until it runs).</summary>
+        public int EngineProcessId { get; set; }
+
         public override string StatusMessage { get { return statusMessage; } }
 
         public override string Location { get { return Environment.MachineName; } }

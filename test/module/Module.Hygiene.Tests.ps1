@@ -4,7 +4,7 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')
-    $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus')
+    $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage')
     $moduleBase = Split-Path (Get-TestModuleManifest) -Parent
     $scriptFiles = @(Get-ChildItem -LiteralPath (Join-Path $moduleBase 'module') -Recurse -File -Include '*.ps1', '*.psm1' |
         Where-Object { $_.FullName -notmatch '[\\/]Demo[\\/]' } |
@@ -36,7 +36,7 @@ Describe 'Manifest' {
 
     It 'lists every export explicitly' {
         $data = Import-PowerShellDataFile -LiteralPath $script:manifestPath
-        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus')
+        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage')
         @($data.CmdletsToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
@@ -44,7 +44,7 @@ Describe 'Manifest' {
     }
 
     It 'exports exactly the public commands' {
-        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaStatus', 'New-CMBootMedia')
+        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia')
         $script:module.ExportedVariables.Count | Should -Be 0
         $script:module.ExportedAliases.Count | Should -Be 0
     }
@@ -67,6 +67,10 @@ Describe 'Help of <_>' -ForEach $exported {
         ($script:help.Description | Out-String) | Should -Match '\w{20,}|\w+\s+\w+\s+\w+'
     }
 
+    It 'has a synopsis line that is not the generated syntax, and links to about_CmTsMedia' {
+        ($script:help.relatedLinks.navigationLink.linkText) | Should -Contain 'about_CmTsMedia'
+    }
+
     It 'has at least two examples with code and remarks' {
         $examples = @($script:help.Examples.Example)
         $examples.Count | Should -BeGreaterOrEqual 2
@@ -86,11 +90,25 @@ Describe 'Help of <_>' -ForEach $exported {
 }
 
 Describe 'about_CmTsMedia' {
-    It 'ships an about topic that covers the error table, status and the engine lookup' {
+    BeforeAll { $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage') }
+
+    It 'ships an about topic that covers the catalog, the error table, jobs, status, scheduled tasks and the engine lookup' {
         $path = Join-Path $script:module.ModuleBase 'module/en-US/about_CmTsMedia.help.txt'
         $text = Get-Content -LiteralPath $path -Raw
         $text | Should -Match 'about_CmTsMedia'
-        foreach ($row in (Get-TestErrorRows | Where-Object sdk)) { $text | Should -Match $row.code }
+        foreach ($row in Get-TestErrorRows) { $text | Should -Match ('{0}\s+{1}\s+CmTsMedia\.{2}' -f $row.hresult, $row.code, $row.type) }
+        foreach ($heading in 'THE SITE CATALOG', 'ERRORS', 'BACKGROUND JOBS', 'STATUS FROM ANOTHER PROCESS', 'SCHEDULED TASKS') { $text | Should -Match "(?m)^$heading" }
+        foreach ($command in $exported) { $text | Should -Match $command }
+        # Get-Help about_CmTsMedia finds module/en-US once the module is installed on $env:PSModulePath
+        # (not when it is imported by path): install a copy and ask a new process.
+        $installed = Join-Path $TestDrive ('Modules/CmTsMedia/' + (Import-PowerShellDataFile -LiteralPath $script:manifestPath).ModuleVersion)
+        $null = New-Item -ItemType Directory -Path (Join-Path $installed 'data')
+        Copy-Item -LiteralPath $script:manifestPath -Destination $installed
+        Copy-Item -LiteralPath (Join-Path $script:module.ModuleBase 'module') -Destination $installed -Recurse
+        Copy-Item -LiteralPath (Get-TestErrorTablePath) -Destination (Join-Path $installed 'data')
+        $command = '$env:PSModulePath = ''{0}'' + [IO.Path]::PathSeparator + $env:PSModulePath; Import-Module CmTsMedia; Get-Help about_CmTsMedia | Out-String' -f (Join-Path $TestDrive 'Modules')
+        $about = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $command
+        ($about -join "`n") | Should -Match 'SCHEDULED TASKS'
         $text | Should -Match 'CMTSMEDIA_ENGINE'
         $text | Should -Match 'Get-CMBootMediaStatus'
     }

@@ -191,10 +191,81 @@ Describe 'Tab completion' {
         $completions.CompletionMatches[1].ToolTip | Should -Be 'x86 (x86)'
     }
 
+    It 'completes -BootImageId of Get-CMBootImage and from the demo catalog with -Demo' {
+        $line = 'Get-CMBootImage -Demo -BootImageId '
+        $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($completions.CompletionMatches.CompletionText) | Should -Be @('PS100005')
+    }
+
+    It 'caches the catalog until the file changes, and never starts the engine' {
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine { throw 'the completer must not start the engine' }
+        Mock -ModuleName CmTsMedia Start-CmTsEngine { throw 'the completer must not start the engine' }
+        $catalog = Join-Path $TestDrive 'cached.json'
+        Set-Content -LiteralPath $catalog -Value '{ "bootImages": [ { "packageId": "AA000001", "name": "one", "architecture": "x64" } ] }'
+        $line = "New-CMBootMedia -SiteCatalog '$catalog' -BootImageId "
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('AA000001')
+        $cache = & (Get-Module CmTsMedia) { $script:CatalogCompletionCache }
+        $cache.Keys | Should -Contain $catalog
+        # A cached answer: the file is read again only when its size or time changes.
+        $cache[$catalog].Images = @([pscustomobject]@{ packageId = 'FROMCACHE'; name = 'c'; architecture = 'x64' })
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('FROMCACHE')
+        Set-Content -LiteralPath $catalog -Value '{ "bootImages": [ { "packageId": "BB000002", "name": "two", "architecture": "x86" } ] }'
+        (Get-Item -LiteralPath $catalog).LastWriteTimeUtc = [datetime]::UtcNow.AddMinutes(1)
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('BB000002')
+        Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+        Should -Invoke Start-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+    }
+
+    It 'completes nothing, silently, for a missing or broken catalog' {
+        $broken = Join-Path $TestDrive 'broken.json'
+        Set-Content -LiteralPath $broken -Value '{ not json'
+        foreach ($catalog in $broken, (Join-Path $TestDrive 'absent.json')) {
+            $line = "New-CMBootMedia -SiteCatalog '$catalog' -BootImageId "
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Where-Object ResultType -EQ 'ParameterValue').Count | Should -Be 0
+        }
+    }
+
     It 'completes -MediaType from its ValidateSet' {
         $line = 'New-CMBootMedia -MediaType U'
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         @($completions.CompletionMatches.CompletionText) | Should -Contain 'UFD'
+    }
+}
+
+Describe 'Get-CMBootImage parameters' {
+    BeforeAll { $script:images = Get-Command Get-CMBootImage }
+
+    It 'has -SiteCatalog, -Demo and -BootImageId (alias PackageID) in two parameter sets' {
+        $script:images.Parameters['SiteCatalog'].ParameterSets.Keys | Should -Be @('Site')
+        $script:images.Parameters['Demo'].ParameterSets['Demo'].IsMandatory | Should -BeTrue
+        $script:images.Parameters['BootImageId'].Aliases | Should -Contain 'PackageID'
+        $script:images.OutputType.Name | Should -Contain 'CmTsMedia.BootImage'
+    }
+
+    It 'returns CmTsMedia.BootImage objects that bind to New-CMBootMedia by property name' {
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
+            if ($Command -eq 'getBootImages') {
+                return [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ bootImages = @(
+                            [pscustomobject]@{ siteCode = 'PS1'; packageId = 'PS100005'; name = 'x64'; architecture = 'x64'; sourceVersion = 3; distributionPoints = @('DP01'); wimPath = '/c/boot.wim'; wimArchitecture = 'x64'; wimImageName = 'Microsoft Windows PE (x64)'; wimVersion = '10.0.26100.1'; problem = $null }
+                            [pscustomobject]@{ siteCode = 'PS1'; packageId = 'PS100006'; name = 'x86'; architecture = 'x86'; sourceVersion = 1; distributionPoints = @('DP01'); wimPath = $null; wimArchitecture = $null; wimImageName = $null; wimVersion = $null; problem = 'CREATETSMEDIA_E_MISSINGPACKAGE' }
+                        ) } }
+            }
+            [pscustomobject]@{ ErrorRecord = $null; OperationId = 'op'; Result = [pscustomobject]@{ operationId = 'op'; bootImageId = $Params.bootImageId; durationMs = 0 } }
+        }
+        $catalog = Join-Path $TestDrive 'images.json'
+        $all = @(Get-CMBootImage -SiteCatalog $catalog)
+        $all.Count | Should -Be 2
+        $all[0].PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootImage'
+        $all[0].Version | Should -Be ([version]'10.0.26100.1')
+        $all[0].SiteCatalog | Should -Be $catalog
+        $all[1].Architecture | Should -Be 'x86' -Because 'the catalog architecture stands in when the WIM cannot be read'
+        $all[1].Problem | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
+        @(Get-CMBootImage -SiteCatalog $catalog -BootImageId '*6').PackageID | Should -Be @('PS100006')
+        $result = Get-CMBootImage -SiteCatalog $catalog -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath x.iso
+        $result.BootImageId | Should -Be 'PS100005'
+        Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Scope It -Times 1 -Exactly -ParameterFilter {
+            $Command -eq 'createBootMedia' -and $Params.bootImageId -eq 'PS100005' -and $Params.siteCatalog -eq $catalog
+        }
     }
 }
 
