@@ -133,8 +133,24 @@ export async function inspectVolume(destination: string, options: { facts?: Volu
   // The source names a device or an image only when it is an absolute path (tmpfs, fusefat: free text).
   const head = mount.source.startsWith('/') ? await readHead(mount.source) : null;
   const fromHead = head && fileSystemFromBootSector(head);
-  if (fromHead) return { ...base, fileSystem: fromHead, evidence: 'boot-sector' };
+  if (fromHead) return { ...base, ...(fromHead === 'FAT32' && freeBytes === null ? fat32FreeSpace(head) : {}), fileSystem: fromHead, evidence: 'boot-sector' };
   return { ...base, fileSystem: fileSystemFromOs(mount.fsType, stats.blocks), evidence: 'os' };
+}
+
+/**
+ * Free space from the FAT32 FSInfo sector (fatgen103 "FAT32 FSInfo Sector Structure"), for mounts
+ * whose statfs says nothing (fusefat reports 0 blocks). FSI_Free_Count is a hint the driver keeps;
+ * 0xFFFFFFFF means unknown, and then the copy finds out.
+ */
+function fat32FreeSpace(head: Uint8Array): Partial<Pick<VolumeInfo, 'freeBytes' | 'clusterBytes'>> {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const bytesPerSector = view.getUint16(11, true);
+  const clusterBytes = bytesPerSector * view.getUint8(13);
+  const fsInfo = view.getUint16(48, true) * bytesPerSector;
+  if (fsInfo === 0 || fsInfo + 512 > head.byteLength) return {};
+  const valid = view.getUint32(fsInfo, true) === 0x41615252 && view.getUint32(fsInfo + 484, true) === 0x61417272;
+  const freeClusters = view.getUint32(fsInfo + 488, true);
+  return valid && freeClusters !== 0xffffffff ? { freeBytes: freeClusters * clusterBytes, clusterBytes } : {};
 }
 
 interface CopyItem {

@@ -79,11 +79,17 @@ describe.skipIf(!have('fsck.fat', 'mtype', 'mdir'))('createBootMedia, UFD+FORMAT
 });
 
 describe.skipIf(!isRoot || !have('fusefat', 'fusermount', 'mkfs.fat'))('createBootMedia, UFD onto a mounted volume', () => {
-  const mountFat = (bits: 16 | 32, sizeMiB: number): string => {
+  const mountFat = (bits: 16 | 32, sizeMiB: number, fillerMiB = 0): string => {
     const img = join(scratch, `fat${bits}-${sizeMiB}.img`);
     const mnt = join(scratch, `mnt-fat${bits}-${sizeMiB}`);
     execFileSync('truncate', ['-s', `${sizeMiB}M`, img]);
     execFileSync('mkfs.fat', ['-F', String(bits), img], { stdio: 'ignore' });
+    if (fillerMiB > 0) {
+      const filler = join(scratch, 'filler.bin');
+      execFileSync('truncate', ['-s', `${fillerMiB}M`, filler]);
+      execFileSync('mcopy', ['-i', img, filler, '::/FILLER.BIN'], { env: mtoolsEnv });
+      rmSync(filler);
+    }
     mkdirSync(mnt);
     execFileSync('fusefat', ['-o', `rw+,fsname=${img}`, img, mnt], { stdio: 'ignore' });
     mounts.push(mnt);
@@ -95,6 +101,12 @@ describe.skipIf(!isRoot || !have('fusefat', 'fusermount', 'mkfs.fat'))('createBo
     await createBootMedia(params('UFD', mnt), context());
     expect(readFileSync(join(mnt, 'sources', 'boot.wim')).equals(readFileSync('module/Demo/content/dp01/PS100005/boot.PS100005.wim'))).toBe(true);
     expect(readFileSync(join(mnt, 'MediaLabel.txt'), 'latin1')).toBe('label=Configuration Manager\r\n');
+  });
+
+  it('refuses a FAT32 volume without room with PACKAGETOOLARGE (free space from FSInfo) and leaves it as it was', async () => {
+    const mnt = mountFat(32, 40, 38);
+    await expect(createBootMedia(params('UFD', mnt), context())).rejects.toMatchObject({ code: 'CREATETSMEDIA_E_PACKAGETOOLARGE', detail: 'PS100005' });
+    expect(readdirSync(mnt)).toEqual(['FILLER.BIN']);
   });
 
   it('refuses a FAT16 volume with UFD_FS_FAT16 and leaves it empty', async () => {
