@@ -2,10 +2,10 @@
  * Our ISO writer as a small CLI, so the bench measures its time and peak RSS alone:
  *   node .cache/bench/iso-cli.mjs SOURCE_DIR OUT.iso [BIOS_PATH EFI_PATH]   (boot paths relative to SOURCE_DIR)
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { planIso, writeIso } from '../engine/src/formats/iso/index.js';
-import { diskFileSource, treeFromPaths } from '../engine/src/formats/sources.js';
+import { diskFileSourceSync, treeFromPaths } from '../engine/src/formats/sources.js';
 import type { FileSource, TreeDir, TreeFile } from '../engine/src/formats/tree.js';
 
 const [source, out, bios, efi] = process.argv.slice(2);
@@ -13,17 +13,18 @@ if (!source || !out) {
   process.stderr.write('usage: iso-cli SOURCE_DIR OUT.iso [BIOS EFI]\n');
   process.exit(2);
 }
-const entries: Array<[string, FileSource | null]> = [];
-const walk = async (dir: string, rel: string): Promise<void> => {
-  const names = readdirSync(dir);
-  if (names.length === 0 && rel) entries.push([rel + '/', null]);
-  for (const name of names) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) await walk(path, `${rel}${name}/`);
-    else entries.push([rel + name, await diskFileSource(path)]);
+// one readdir per folder (file types included), then one stat per file
+const paths: Array<[string, string | null]> = [];
+const walk = (dir: string, rel: string): void => {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (entries.length === 0 && rel) paths.push([rel + '/', null]);
+  for (const entry of entries) {
+    if (entry.isDirectory()) walk(join(dir, entry.name), `${rel}${entry.name}/`);
+    else paths.push([rel + entry.name, join(dir, entry.name)]);
   }
 };
-await walk(source, '');
+walk(source, '');
+const entries = paths.map(([rel, path]): [string, FileSource | null] => [rel, path ? diskFileSourceSync(path) : null]);
 const root = treeFromPaths(entries);
 const find = (path: string): TreeFile => {
   let node: TreeDir | TreeFile = root;

@@ -12,28 +12,38 @@ export interface Codec<T> {
   decode(source: Uint8Array, offset: number): T;
 }
 
-const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
-
 function checkRange(value: number, max: number, what: string): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new CmTsError('E_UNEXPECTED', `${what} value ${value} out of range 0..${max}`);
   }
 }
 
+/** Typed-array stores past the end are dropped silently; a field that does not fit is a layout bug. */
+function checkFits(b: Uint8Array, offset: number, sizeBytes: number): void {
+  if (!(offset >= 0 && offset + sizeBytes <= b.length)) {
+    throw new CmTsError('E_UNEXPECTED', `a ${sizeBytes}-byte field at +${offset} does not fit ${b.length} bytes`);
+  }
+}
+
+/**
+ * Unsigned integers byte by byte: the hot path of every directory record and UDF descriptor, where
+ * a DataView per field cost more than the encoding itself.
+ */
 function integer(sizeBytes: 1 | 2 | 4, littleEndian: boolean): Codec<number> {
   const max = 2 ** (8 * sizeBytes) - 1;
+  const last = sizeBytes - 1;
   return {
     sizeBytes,
     encode(t, o, v) {
       checkRange(v, max, `uint${8 * sizeBytes}`);
-      const dv = view(t);
-      if (sizeBytes === 1) dv.setUint8(o, v);
-      else if (sizeBytes === 2) dv.setUint16(o, v, littleEndian);
-      else dv.setUint32(o, v, littleEndian);
+      checkFits(t, o, sizeBytes);
+      for (let i = 0; i < sizeBytes; i++) t[o + (littleEndian ? i : last - i)] = (v >>> (8 * i)) & 0xff;
     },
     decode(s, o) {
-      const dv = view(s);
-      return sizeBytes === 1 ? dv.getUint8(o) : sizeBytes === 2 ? dv.getUint16(o, littleEndian) : dv.getUint32(o, littleEndian);
+      checkFits(s, o, sizeBytes);
+      let v = 0;
+      for (let i = last; i >= 0; i--) v = v * 256 + s[o + (littleEndian ? i : last - i)]!;
+      return v;
     },
   };
 }
@@ -70,10 +80,11 @@ export const u64le: Codec<number> = {
   sizeBytes: 8,
   encode(t, o, v) {
     checkRange(v, Number.MAX_SAFE_INTEGER, 'uint64');
-    view(t).setBigUint64(o, BigInt(v), true);
+    u32le.encode(t, o, v % 2 ** 32);
+    u32le.encode(t, o + 4, Math.floor(v / 2 ** 32));
   },
   decode(s, o) {
-    return Number(view(s).getBigUint64(o, true));
+    return u32le.decode(s, o + 4) * 2 ** 32 + u32le.decode(s, o);
   },
 };
 
@@ -247,8 +258,12 @@ export function table<F extends FieldMap>(name: string, sizeBytes: number, field
     expected = offset + codec.sizeBytes;
   }
   if (expected !== sizeBytes) throw new Error(`table ${name}: fields end at ${expected}, declared size ${sizeBytes}`);
+  const keys = ordered.map(([key]) => key);
+  const offsets = ordered.map(([, [offset]]) => offset);
+  const codecs = ordered.map(([, [, codec]]) => codec);
   const encode = (values: TableValues<F>, target: Uint8Array, offset = 0): void => {
-    for (const [key, [at, codec]] of ordered) codec.encode(target, offset + at, (values as Record<string, unknown>)[key]);
+    const record = values as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) codecs[i]!.encode(target, offset + offsets[i]!, record[keys[i]!]);
   };
   return {
     name,
@@ -262,9 +277,9 @@ export function table<F extends FieldMap>(name: string, sizeBytes: number, field
     },
     decode(source, offset = 0) {
       const out: Record<string, unknown> = {};
-      for (const [key, [at, codec]] of ordered) {
-        const value = codec.decode(source, offset + at);
-        if (value !== undefined) out[key] = value;
+      for (let i = 0; i < keys.length; i++) {
+        const value = codecs[i]!.decode(source, offset + offsets[i]!);
+        if (value !== undefined) out[keys[i]!] = value;
       }
       return out as TableValues<F>;
     },

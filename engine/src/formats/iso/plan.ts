@@ -108,7 +108,11 @@ const utf16be = (text: string): Uint8Array => {
   }
   return out;
 };
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const ascii = (text: string): Uint8Array => {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+};
 const sectorsFor = (bytes: number): number => Math.ceil(bytes / sectorBytes);
 const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareBytes = (a: Uint8Array, b: Uint8Array): number => {

@@ -6,6 +6,7 @@
 import { CmTsError, fromSystemError } from '../../errors/index.js';
 import { createAtomicOutput } from '../../ops/atomic-output.js';
 import { SequentialSink } from '../binary/index.js';
+import { copySourceToSink } from '../sources.js';
 import { directoryRecordBytes, pathTableRecordBytes, sectorBytes } from '../iso9660/structures.js';
 import { directoryRecords, encodeDirectoryRecord, encodePathTableRecord } from './descriptors.js';
 import { placeRecords, recordLengths, type FilePlan, type IsoPlan, type IsoSection } from './plan.js';
@@ -16,6 +17,8 @@ export interface WriteIsoOptions {
   signal?: AbortSignal;
   /** Called at most once per percent or per 64 MiB, and once at the end. */
   onProgress?: (bytesWritten: number, totalBytes: number) => void;
+  /** Told the temporary file's path before it is created (ops/atomic-output.ts). */
+  onTemporaryFile?: (path: string) => void;
 }
 
 const progressStepMaxBytes = 64 * 2 ** 20;
@@ -26,7 +29,7 @@ export async function writeIso(plan: IsoPlan, destinationPath: string, options: 
     if (signal?.aborted) throw new CmTsError('E_CANCELLED');
   };
   checkCancel();
-  const output = await createAtomicOutput(destinationPath, { force: options.force ?? false });
+  const output = await createAtomicOutput(destinationPath, { force: options.force ?? false, onTemporaryFile: options.onTemporaryFile });
   try {
     const sink = new SequentialSink(output.handle, destinationPath);
     const step = Math.max(sectorBytes, Math.min(progressStepMaxBytes, Math.ceil(plan.sizeBytes / 100)));
@@ -95,17 +98,7 @@ async function writeSection(sink: SequentialSink, section: IsoSection, signal: A
 /** Copies a source, counting its bytes against the size the plan was made with. */
 async function copyFile(sink: SequentialSink, file: FilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
   const { source } = file.node;
-  let copied = 0;
-  try {
-    for await (const chunk of source.open(signal)) {
-      if (signal?.aborted) throw new CmTsError('E_CANCELLED');
-      copied += chunk.length;
-      if (copied > file.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', `${source.origin} grew beyond the ${file.sizeBytes} bytes it had`);
-      await sink.write(chunk);
-      progress();
-    }
-  } catch (err) {
+  await copySourceToSink(source, file.sizeBytes, sink, { signal, onBytes: progress }).catch((err: unknown) => {
     throw fromSystemError(err, source.origin);
-  }
-  if (copied !== file.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', `${source.origin} gave ${copied} of the ${file.sizeBytes} bytes it had`);
+  });
 }
