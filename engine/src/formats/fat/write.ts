@@ -14,6 +14,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { CmTsError, fromSystemError } from '../../errors/index.js';
 import { createAtomicOutput } from '../../ops/atomic-output.js';
 import { SequentialSink } from '../binary/index.js';
+import { copySourceToSink } from '../sources.js';
 import { mbrBytes, partitionType } from '../mbr/index.js';
 import { encodeLongEntries, longEntryCount, shortNameChecksum } from './names.js';
 import { backupBootSectorIndex, type DirEntryPlan, type FatDirPlan, type FatDiskPlan, type FatFilePlan, fsInfoSectorIndex, numFats } from './plan.js';
@@ -244,15 +245,6 @@ function encodeEntry(entry: DirEntryPlan, target: Uint8Array): void {
   );
 }
 
-async function writeFile(sink: SequentialSink, run: FatFilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
-  let written = 0;
-  for await (const chunk of run.node.source.open(signal)) {
-    written += chunk.length;
-    if (written > run.sizeBytes) break;
-    await sink.write(chunk);
-    progress();
-  }
-  if (written !== run.sizeBytes) {
-    throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', `${run.node.source.origin} (${written > run.sizeBytes ? 'more' : 'fewer'} than the ${run.sizeBytes} bytes planned)`);
-  }
+function writeFile(sink: SequentialSink, run: FatFilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+  return copySourceToSink(run.node.source, run.sizeBytes, sink, { signal, onBytes: progress });
 }
