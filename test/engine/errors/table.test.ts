@@ -36,9 +36,13 @@ describe('the error table', () => {
     }
   });
 
-  it('marks the project\'s own codes with the customer bit and numbers them without gaps', () => {
-    const own = errorTable.filter((row) => row.code.startsWith('CMTSMEDIA_E_')).map((row) => Number(row.hresult));
-    own.forEach((hresult, index) => expect(hresult >>> 0).toBe((0xa0040000 | (index + 1)) >>> 0));
+  it('marks the project\'s own codes with the customer bit, in increasing order, never reusing a retired one', () => {
+    const own = errorTable.filter((row) => row.code.startsWith('CMTSMEDIA_E_')).map((row) => Number(row.hresult) >>> 0);
+    own.forEach((hresult, index) => {
+      expect((hresult & 0xffff0000) >>> 0).toBe(0xa0040000);
+      if (index > 0) expect(hresult).toBeGreaterThan(own[index - 1]!);
+    });
+    expect(own).not.toContain(0xa0040007); // retired: CMTSMEDIA_E_SITECATALOG
   });
 
   it('gives every row a category, a type name, a message and an action; only templates use {0}', () => {
