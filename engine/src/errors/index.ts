@@ -67,6 +67,8 @@ const errnoCodes: Record<string, ErrorCode> = {
   EFBIG: 'E_DISKFULL',
   EIO: 'E_IO',
   EBUSY: 'CMTSMEDIA_E_DESTINATIONBUSY',
+  // a path longer than the file system allows (a component over 255 bytes, or PATH_MAX)
+  ENAMETOOLONG: 'E_INVALIDARG',
 };
 
 /**

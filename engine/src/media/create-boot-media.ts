@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
@@ -6,6 +6,7 @@ import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassw
 import { diskFileSource } from '../formats/sources.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination, type DestinationLock } from '../ops/locks.js';
+import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
 import type { Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
@@ -107,7 +108,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     progress.next();
     const mediaGuid = environment.mediaGuid();
     const certificate = params.certificatePath
-      ? importPfx(await readCertificateFile(resolve(params.certificatePath)), params.certificatePassword, params.certificatePath)
+      ? importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath)
       : await createMediaCertificate({ validFrom, validTo, now: started });
     const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
     progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);
@@ -148,6 +149,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
       ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
       allowLoopDevices: params.allowLoopDevices === true,
       progress,
+      onTemporaryFile: (path) => operation.track(path),
     });
     operation.succeed(bytesWritten);
     return {
@@ -171,11 +173,6 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   }
 }
 
-async function readCertificateFile(path: string): Promise<Uint8Array> {
-  return readFile(path).catch((err: unknown) => {
-    throw fromSystemError(err, path);
-  });
-}
 
 /** A CD destination is a file path whose folder exists; an existing file needs force. */
 async function checkCdDestination(path: string, force: boolean): Promise<void> {
@@ -183,6 +180,8 @@ async function checkCdDestination(path: string, force: boolean): Promise<void> {
   if (!folder?.isDirectory()) throw new CmTsError('E_PATHNOTFOUND', dirname(path));
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is a folder; give the path of the .iso file to create`);
+  // With force the ISO is renamed over the destination: never over a device node, pipe or socket (/dev/sda, /dev/null).
+  if (existing && !existing.isFile()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is not a regular file; give the path of the .iso file to create`);
   if (existing && !force) throw new CmTsError('E_FILEEXISTS', path);
   if (!basename(path)) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} has no file name`);
 }

@@ -24,6 +24,8 @@ export interface WriteMediaOptions {
   imageSizeBytes?: number;
   allowLoopDevices: boolean;
   progress: ProgressReporter;
+  /** Told each temporary file's path before it is created, for cleanup after a crash (Operation.track). */
+  onTemporaryFile?: (path: string) => void;
 }
 
 /** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (SPEC §5.4, §5.6). */
@@ -38,7 +40,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
       });
       progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destination}`);
-      return writeIso(plan, destination, { force: options.force, signal, onProgress });
+      return writeIso(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile: options.onTemporaryFile });
     }
     case 'UFD': {
       const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress });

@@ -36,16 +36,28 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+export interface AtomicOutputOptions {
+  force?: boolean;
+  random?: () => string;
+  /**
+   * Told the temporary file's path before the file is created, so the caller can record it
+   * (Operation.track) and a run that is killed at any later point leaves nothing the next run
+   * cannot find and remove.
+   */
+  onTemporaryFile?: (path: string) => void;
+}
+
 /**
  * Creates the temporary file. An existing destination without `force` is E_FILEEXISTS (detail =
  * the path), checked here and again just before the rename.
  */
-export async function createAtomicOutput(destination: string, options: { force?: boolean; random?: () => string } = {}): Promise<AtomicOutput> {
+export async function createAtomicOutput(destination: string, options: AtomicOutputOptions = {}): Promise<AtomicOutput> {
   const force = options.force ?? false;
   if (!force && (await exists(destination))) throw new CmTsError('E_FILEEXISTS', destination);
   const folder = dirname(destination);
   const random = options.random ?? (() => randomBytes(8).toString('hex'));
   const path = join(folder, `.${basename(destination)}.${random()}${tempSuffix}`);
+  options.onTemporaryFile?.(path);
   const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644).catch((err: unknown) => {
     throw fromSystemError(err, (err as NodeJS.ErrnoException).code === 'ENOENT' ? folder : destination);
   });

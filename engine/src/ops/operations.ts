@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CmTsError, errorRow } from '../errors/index.js';
@@ -133,7 +133,9 @@ export class Operation {
 
   private finish(state: OperationState, fields: Partial<OperationRecord>): void {
     clearInterval(this.heartbeat);
-    Object.assign(this.record, fields, { state, endedAt: this.now().toISOString(), temporaryPaths: [] });
+    // A temporary file the run could not remove (its folder turned read-only) stays listed for the next sweep.
+    const temporaryPaths = this.record.temporaryPaths.filter((path) => existsSync(path));
+    Object.assign(this.record, fields, { state, endedAt: this.now().toISOString(), temporaryPaths });
     this.save();
   }
 
@@ -141,6 +143,18 @@ export class Operation {
     this.record.updatedAt = this.now().toISOString();
     writeRecord(this.record);
   }
+}
+
+/** Removes what it can; returns the paths that are still there (e.g. in a folder that is read-only). */
+function removeTemporaries(paths: readonly string[]): string[] {
+  return paths.filter((path) => {
+    try {
+      rmSync(path, { force: true, recursive: true });
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /**
@@ -156,10 +170,10 @@ export function sweepOperations(now = Date.now()): void {
     const record = readRecord(path);
     if (!record) continue;
     if (isInterrupted(record, now)) {
-      for (const temp of record.temporaryPaths) rmSync(temp, { force: true, recursive: true });
       const { hresult, message } = errorRow('E_UNEXPECTED');
-      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), temporaryPaths: [], errorCode: 'E_UNEXPECTED', hresult, errorDetail: 'the engine process ended before the operation finished', errorMessage: message.replace('{0}', 'the engine process ended before the operation finished') });
+      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), temporaryPaths: removeTemporaries(record.temporaryPaths), errorCode: 'E_UNEXPECTED', hresult, errorDetail: 'the engine process ended before the operation finished', errorMessage: message.replace('{0}', 'the engine process ended before the operation finished') });
     } else if (record.state !== 'Running') {
+      if (record.temporaryPaths.length > 0) writeRecord({ ...record, temporaryPaths: removeTemporaries(record.temporaryPaths) });
       ended.push([Date.parse(record.endedAt ?? record.updatedAt), path]);
     }
   }

@@ -63,6 +63,8 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') bad('a string');
+      // A NUL cannot be in a path or a name; Node's file functions would throw a plain TypeError on it.
+      if (!spec.secret && (value as string).includes('\u0000')) bad('a string without NUL characters');
       if (spec.values && !spec.values.includes(value as string)) bad(`one of ${spec.values.join(', ')}`);
       return value;
     case 'boolean':

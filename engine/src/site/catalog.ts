@@ -3,9 +3,9 @@
  * site that boot media need. Loading checks the structure only; the SDK's site errors
  * (NODEFAULTMP, NOMPCERTS, ...) come from resolveBootMedia, which reads the files.
  */
-import { readFile } from 'node:fs/promises';
+import { readSmallFile } from '../ops/small-file.js';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { CmTsError, fromSystemError } from '../errors/index.js';
+import { CmTsError } from '../errors/index.js';
 
 export type Architecture = 'x86' | 'x64' | 'arm64';
 export const architectures: readonly Architecture[] = ['x86', 'x64', 'arm64'];
@@ -154,10 +154,7 @@ const packageIdPattern = /^[A-Za-z0-9]{3}[0-9A-Fa-f]{5}$/;
  */
 export async function loadSiteCatalog(path: string): Promise<SiteCatalog> {
   const catalogPath = resolvePath(path);
-  const bytes = await readFile(catalogPath).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new CmTsError('E_INVALIDARG', `site catalog ${catalogPath} is a folder, not a JSON file`);
-    throw fromSystemError(err, catalogPath);
-  });
+  const bytes = await readSmallFile(catalogPath, 'site catalog');
   let json: unknown;
   try {
     json = JSON.parse(decodeText(bytes));

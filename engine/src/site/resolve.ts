@@ -4,7 +4,8 @@
  * (NODEFAULTMP), its certificates (NOMPCERTS), the CA certificates (NOCACERT), the site signing
  * certificate (NOSITESIGNCERT), then the boot image package on its DPs (MISSINGPACKAGE).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readSmallFile } from '../ops/small-file.js';
 import { readCertificates } from '../certs/index.js';
 import { CmTsError } from '../errors/index.js';
 import type { Architecture, SiteCatalog } from './catalog.js';
@@ -36,7 +37,7 @@ async function loadCertificates(paths: readonly string[]): Promise<{ ders: Uint8
   const ders: Uint8Array[] = [];
   for (const path of paths) {
     try {
-      ders.push(...readCertificates(new Uint8Array(await readFile(path)), path));
+      ders.push(...readCertificates(new Uint8Array(await readSmallFile(path, 'certificate')), path));
     } catch (err) {
       return { path, reason: err instanceof CmTsError ? err.detail : `${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     }
