@@ -57,6 +57,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         signal,
         onProgress,
         allowLoopDevices: options.allowLoopDevices,
+        ...(options.onTemporaryFile ? { onTemporaryFile: options.onTemporaryFile } : {}),
         ...(options.imageSizeBytes !== undefined ? { imageSizeBytes: options.imageSizeBytes } : {}),
       });
       progress.log(`FAT32 ${target.kind} ${target.path}: ${plan.diskSizeBytes} bytes, ${bytesWritten} written`);

@@ -23,6 +23,7 @@ export interface FormatUsbOptions extends UsbWriteOptions, DiskTargetOptions {
   timestamp?: Date;
   /** Replace an existing image file. */
   force?: boolean;
+  onTemporaryFile?: (path: string) => void;
 }
 
 /** UFD+FORMAT: resolve and check the destination, plan the disk, write it. */
@@ -39,6 +40,7 @@ export async function formatUsbDisk(root: TreeDir, destination: string, options:
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     force: options.force ?? false,
+    ...(options.onTemporaryFile ? { onTemporaryFile: options.onTemporaryFile } : {}),
   });
   return { target, plan, bytesWritten };
 }

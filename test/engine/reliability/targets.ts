@@ -54,7 +54,7 @@ const cd: MediaTarget = {
   },
 };
 
-// 'UFD+FORMAT' joins here once its pipeline writes disk image files through ops/atomic-output.ts
-// with onTemporaryFile: destination `${name}.img`, params { imageSizeBytes }, verify with
+// 'UFD+FORMAT' (its image files already go through ops/atomic-output.ts with onTemporaryFile)
+// joins here next: destination `${name}.img`, params { imageSizeBytes }, verify with
 // `fsck.fat -n` on the partition and an mtools listing of \sources\boot.wim.
 export const mediaTargets: readonly MediaTarget[] = [cd];

@@ -37,6 +37,8 @@ export interface FatWriteOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Replace an existing image file. */
   force?: boolean;
+  /** Told the temporary image file's path before it is created (ops/atomic-output.ts). */
+  onTemporaryFile?: (path: string) => void;
   /** Sink buffer size (two are used); default 4 MiB. */
   bufferBytes?: number;
 }
@@ -53,7 +55,7 @@ export async function writeFatDisk(plan: FatDiskPlan, target: FatDiskTarget, opt
   const { signal } = options;
   signal?.throwIfAborted();
   if (target.kind === 'image') {
-    const output = await createAtomicOutput(target.path, { force: options.force ?? false });
+    const output = await createAtomicOutput(target.path, { force: options.force ?? false, onTemporaryFile: options.onTemporaryFile });
     try {
       await output.handle.truncate(plan.diskSizeBytes).catch((err: unknown) => {
         throw fromSystemError(err, target.path);
