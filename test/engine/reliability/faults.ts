@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deadPid, EngineProcess, ensureDir, isRoot, lockFiles, type Message, seededRandom, sleep, statusFile, tempFiles, until, walk } from './harness.js';
+import { deadPid, EngineProcess, ensureDir, isRoot, lockFiles, type Message, sleep, statusFile, tempFiles, until, walk } from './harness.js';
 import type { MediaTarget } from './targets.js';
+import { seededRandom } from '../../helpers/random.js';
 
 /** What a case needs: the engine command, a scratch folder it owns, the big site, the media target. */
 export interface Rig {

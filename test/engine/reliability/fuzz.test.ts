@@ -6,7 +6,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTable } from '../../../engine/src/errors/index.js';
-import { buildEngine, demoWim, EngineProcess, ensureDir, hasTool, isRoot, type Message, repoRoot, scratchDir, seededRandom, tempFiles } from './harness.js';
+import { buildEngine, demoWim, EngineProcess, ensureDir, hasTool, isRoot, type Message, repoRoot, scratchDir, tempFiles } from './harness.js';
+import { seededRandom } from '../../helpers/random.js';
 
 const scratch = scratchDir('fuzz');
 const codes = new Set(errorTable.map((row) => row.code));

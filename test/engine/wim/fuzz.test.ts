@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { WimReader } from '../../../engine/src/formats/wim/index.js';
-import { fixture, readSource, rng, scratch } from './helpers.js';
+import { fixture, readSource, scratch } from './helpers.js';
+import { seededRandom } from '../../helpers/random.js';
 
 const tmp = scratch('fuzz');
 afterAll(() => tmp.cleanup());
@@ -64,7 +65,7 @@ function mutate(original: Buffer, r: () => number): { bytes: Buffer; what: strin
 
 describe('corruption fuzz', () => {
   it(`${iterations} random corruptions: only CmTsErrors, no hang`, async () => {
-    const r = rng(0xc0ffee);
+    const r = seededRandom(0xc0ffee);
     const originals = names.map((n) => readFileSync(fixture(n)));
     const path = join(tmp.dir, 'fuzz.wim');
     const outcomes = new Map<string, number>();

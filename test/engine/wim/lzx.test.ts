@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { LzxDecoder } from '../../../engine/src/formats/wim/lzx.js';
-import { rng } from './helpers.js';
+import { seededRandom } from '../../helpers/random.js';
 
 const e8Size = 12_000_000;
 
@@ -70,7 +70,7 @@ function uncompressedChunk(data: Uint8Array, sizes: number[], windowOrder: numbe
 }
 
 function sample(size: number, seed: number): Uint8Array {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const d = new Uint8Array(size);
   for (let i = 0; i < size; i++) d[i] = r() < 0.05 ? 0xe8 : Math.floor(r() * 256);
   return d;
