@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CmTsError } from '../errors/index.js';
 import { stateFolder } from './state-root.js';
@@ -40,12 +40,24 @@ export function lockDestination(destination: string, operationId: string): Desti
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     if (ownerAlive(path)) break;
+    const stale = `${path}.${process.pid}.stale`;
     try {
-      renameSync(path, `${path}.${process.pid}.stale`);
-      rmSync(`${path}.${process.pid}.stale`, { force: true });
+      renameSync(path, stale);
     } catch {
-      // Another contender took it over first; try again.
+      continue; // another contender moved it first; try again
     }
+    // Between our look and the rename, a contender may have taken the dead lock over and written
+    // its own: then we moved a live lock, and put it back (link fails if yet another exists).
+    if (ownerAlive(stale)) {
+      try {
+        linkSync(stale, path);
+      } catch {
+        // a newer lock is in place; its owner holds the destination
+      }
+      rmSync(stale, { force: true });
+      break;
+    }
+    rmSync(stale, { force: true });
   }
   throw new CmTsError('CMTSMEDIA_E_DESTINATIONBUSY', destination);
 }
