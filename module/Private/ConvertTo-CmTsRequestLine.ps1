@@ -39,6 +39,9 @@ function ConvertTo-CmTsRequestLine {
             }
             $wire[$key] = $map
         }
+        elseif ($value -is [long] -or $value -is [int]) {
+            $wire[$key] = $value
+        }
         elseif ($value -is [bool] -or $value -is [System.Management.Automation.SwitchParameter]) {
             $wire[$key] = [bool]$value
         }

@@ -72,6 +72,10 @@ function New-CMBootMedia {
     .PARAMETER Force
     CD: replace an existing ISO file. UFD+FORMAT: format the disk without asking for confirmation.
 
+    .PARAMETER ImageSize
+    UFD+FORMAT to a disk image file that does not exist yet: its size in bytes (e.g. 4GB). An existing
+    image file keeps its size.
+
     .PARAMETER AsJob
     Run in the background and return a job (type CmTsMediaJob) that works with Get-Job, Wait-Job,
     Receive-Job, Stop-Job and Remove-Job. Receive-Job returns the result object or the typed error.
@@ -188,6 +192,9 @@ function New-CMBootMedia {
 
         [switch] $Force,
 
+        [ValidateRange(1, [long]::MaxValue)]
+        [long] $ImageSize,
+
         [switch] $AsJob
     )
 
@@ -241,6 +248,7 @@ function New-CMBootMedia {
         if ($PSBoundParameters.ContainsKey('CertificateValidStart')) { $request['certificateValidStart'] = $CertificateValidStart }
         if ($PSBoundParameters.ContainsKey('CertificateValidEnd')) { $request['certificateValidEnd'] = $CertificateValidEnd }
         if ($Force) { $request['force'] = $true }
+        if ($PSBoundParameters.ContainsKey('ImageSize')) { $request['imageSizeBytes'] = $ImageSize }
 
         if ($AsJob) {
             # The job runs this command again with everything already resolved and confirmed.
@@ -251,7 +259,7 @@ function New-CMBootMedia {
                 SiteCatalog     = $catalog
                 Confirm         = $false
             }
-            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'Verbose', 'Debug') {
+            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug') {
                 if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
             }
             if ($certificate) { $forward['CertificatePath'] = $certificate }

@@ -108,6 +108,9 @@ namespace CmTsMedia
         /// <summary>The last stderr lines (diagnostics), oldest first, and forgets them.</summary>
         public string[] TakeStderr()
         {
+            // Once stdout has ended the engine is exiting: let the reader take its last stderr lines
+            // (they are what explains a crash) before answering.
+            if (stdoutLines.IsCompleted) stderrReader.Join(1000);
             lock (stderrTail)
             {
                 string[] lines = stderrTail.ToArray();

@@ -29,6 +29,7 @@ Describe 'New-CMBootMedia parameters' {
         @{ Name = 'Variable'; Type = 'hashtable'; Aliases = @() }
         @{ Name = 'ConnectionOptions'; Type = 'hashtable'; Aliases = @() }
         @{ Name = 'Force'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'ImageSize'; Type = 'long'; Aliases = @() }
         @{ Name = 'AsJob'; Type = 'switch'; Aliases = @() }
     ) {
         $parameter = $script:new.Parameters[$Name]
