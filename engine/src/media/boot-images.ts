@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isCmTsError } from '../errors/index.js';
 import { WimReader } from '../formats/wim/index.js';
-import { listBootImages, loadSiteCatalog } from '../site/index.js';
+import { listBootImages, loadSiteCatalog, locateBootImage } from '../site/index.js';
 
 export interface BootImageInfo {
   siteCode: string;
@@ -25,8 +24,9 @@ export interface BootImageInfo {
 export async function describeBootImages(siteCatalog: string): Promise<BootImageInfo[]> {
   const catalog = await loadSiteCatalog(resolve(siteCatalog));
   const images: BootImageInfo[] = [];
-  for (const listing of listBootImages(catalog)) {
-    const wimPath = listing.wimPaths.find((p) => existsSync(p)) ?? null;
+  for (const [index, listing] of listBootImages(catalog).entries()) {
+    const { location } = await locateBootImage(catalog, catalog.bootImages[index]!);
+    const wimPath = location?.wimPath ?? null;
     const described: BootImageInfo = { ...listing, wimPath, distributionPoints: [...listing.distributionPoints], wimArchitecture: null, wimImageName: null, wimVersion: null, problem: wimPath ? null : 'CREATETSMEDIA_E_MISSINGPACKAGE' };
     if (wimPath) {
       const wim = await WimReader.open(wimPath).catch((err: unknown) => err);

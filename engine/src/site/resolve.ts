@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { readSmallFile } from '../ops/small-file.js';
 import { readCertificates } from '../certs/index.js';
 import { CmTsError } from '../errors/index.js';
-import type { Architecture, SiteCatalog } from './catalog.js';
+import type { Architecture, CatalogBootImage, SiteCatalog } from './catalog.js';
 import { distributionPoint, resolveCatalogPath } from './catalog.js';
 
 export interface ResolvedBootMedia {
@@ -53,6 +53,30 @@ async function isFile(path: string): Promise<string | undefined> {
   }
 }
 
+export interface BootImageLocation {
+  wimPath: string;
+  distributionPoint: string;
+}
+
+/**
+ * The first of the boot image's distribution points whose copy is a regular file, and what was
+ * wrong with each one tried before it.
+ */
+export async function locateBootImage(
+  catalog: SiteCatalog,
+  image: CatalogBootImage,
+): Promise<{ location?: BootImageLocation; checked: Array<{ distributionPoint: string; path: string; reason: string }> }> {
+  const checked: Array<{ distributionPoint: string; path: string; reason: string }> = [];
+  for (const name of image.distributionPoints) {
+    const dp = distributionPoint(catalog, name);
+    const wimPath = resolveCatalogPath(dp.contentPath, image.path);
+    const problem = await isFile(wimPath);
+    if (problem === undefined) return { location: { wimPath, distributionPoint: dp.name }, checked };
+    checked.push({ distributionPoint: dp.name, path: wimPath, reason: problem });
+  }
+  return { checked };
+}
+
 /**
  * Resolves `bootImageId` (case-insensitive) against the site. `data.reason` of an SDK error says
  * which file or field caused it; the detail is the SDK's ErrorDetail (MP name, package ID, or empty).
@@ -82,31 +106,24 @@ export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string
   const packageId = bootImageId.toUpperCase();
   const image = catalog.bootImages.find((b) => b.packageId.toUpperCase() === packageId);
   if (!image) throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', bootImageId, { reason: `${bootImageId} is not in $.bootImages of ${catalog.path}` });
-  const checked: Array<{ distributionPoint: string; path: string; reason: string }> = [];
-  for (const name of image.distributionPoints) {
-    const dp = distributionPoint(catalog, name);
-    const wimPath = resolveCatalogPath(dp.contentPath, image.path);
-    const problem = await isFile(wimPath);
-    if (problem === undefined) {
-      return {
-        siteCode: catalog.siteCode.toUpperCase(),
-        ...(catalog.siteName !== undefined ? { siteName: catalog.siteName } : {}),
-        managementPoint: { name: mp.name, url: mp.url, certificates: mpCerts.ders },
-        caCertificates: ca.ders,
-        siteSigningCertificate: signing.ders[0]!,
-        httpPort: catalog.clientPorts.http,
-        httpsPort: catalog.clientPorts.https,
-        bootImage: {
-          packageId: image.packageId.toUpperCase(),
-          name: image.name,
-          architecture: image.architecture,
-          sourceVersion: image.sourceVersion,
-          wimPath,
-          distributionPoint: dp.name,
-        },
-      };
-    }
-    checked.push({ distributionPoint: dp.name, path: wimPath, reason: problem });
+  const { location, checked } = await locateBootImage(catalog, image);
+  if (location) {
+    return {
+      siteCode: catalog.siteCode.toUpperCase(),
+      ...(catalog.siteName !== undefined ? { siteName: catalog.siteName } : {}),
+      managementPoint: { name: mp.name, url: mp.url, certificates: mpCerts.ders },
+      caCertificates: ca.ders,
+      siteSigningCertificate: signing.ders[0]!,
+      httpPort: catalog.clientPorts.http,
+      httpsPort: catalog.clientPorts.https,
+      bootImage: {
+        packageId: image.packageId.toUpperCase(),
+        name: image.name,
+        architecture: image.architecture,
+        sourceVersion: image.sourceVersion,
+        ...location,
+      },
+    };
   }
   throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', image.packageId, {
     reason: checked.length === 0 ? 'the boot image lists no distribution points' : 'the boot image file is on none of its distribution points',
