@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassword, newMediaGuid, encodeTsmBootstrapIni, encodeVariablesDat } from '../formats/mediavars/index.js';
@@ -183,5 +183,4 @@ async function checkCdDestination(path: string, force: boolean): Promise<void> {
   // With force the ISO is renamed over the destination: never over a device node, pipe or socket (/dev/sda, /dev/null).
   if (existing && !existing.isFile()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is not a regular file; give the path of the .iso file to create`);
   if (existing && !force) throw new CmTsError('E_FILEEXISTS', path);
-  if (!basename(path)) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} has no file name`);
 }

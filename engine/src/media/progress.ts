@@ -12,12 +12,15 @@ export class ProgressReporter {
   private base = 0;
   private lastPercent = -1;
   private lastBytes = 0;
+  private readonly totalShare: number;
 
   constructor(
     private readonly context: RequestContext,
     private readonly operation: Operation,
     private readonly steps: ReadonlyArray<{ info: string; share: number }>,
-  ) {}
+  ) {
+    this.totalShare = steps.reduce((sum, s) => sum + s.share, 0);
+  }
 
   /** Starts the next step. */
   next(): void {
@@ -40,8 +43,7 @@ export class ProgressReporter {
   }
 
   private emit(fraction: number, force: boolean): void {
-    const total = this.steps.reduce((sum, s) => sum + s.share, 0);
-    const percent = Math.floor(((this.base + this.steps[this.step - 1]!.share * fraction) / total) * 100);
+    const percent = Math.floor(((this.base + this.steps[this.step - 1]!.share * fraction) / this.totalShare) * 100);
     if (!force && percent <= this.lastPercent) return;
     this.lastPercent = percent;
     const stepInfo = this.steps[this.step - 1]!.info;
