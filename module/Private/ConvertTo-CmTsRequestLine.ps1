@@ -39,6 +39,16 @@ function ConvertTo-CmTsRequestLine {
             }
             $wire[$key] = $map
         }
+        elseif ($value -is [System.Management.Automation.PSCustomObject]) {
+            # An object parameter (the disk's facts): fields keep their JSON types; lists stay arrays.
+            $object = [ordered]@{}
+            foreach ($property in $value.PSObject.Properties) {
+                $item = $property.Value
+                if ($null -eq $item -or $item -is [string] -or $item -is [bool] -or $item -is [long] -or $item -is [int]) { $object[$property.Name] = $item }
+                else { $object[$property.Name] = [string[]]@($item) }
+            }
+            $wire[$key] = $object
+        }
         elseif ($value -is [long] -or $value -is [int]) {
             $wire[$key] = $value
         }

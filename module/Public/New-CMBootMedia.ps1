@@ -24,11 +24,16 @@ function New-CMBootMedia {
     .PARAMETER MediaType
     CD writes an ISO image file. UFD copies the media onto a mounted FAT32 or NTFS volume. UFD+FORMAT
     partitions and formats a whole USB disk (or a raw disk image file) as FAT32; it erases the disk and
-    asks for confirmation unless -Force is given.
+    asks for confirmation unless -Force is given. The question (and -WhatIf) names the disk's model and
+    size, e.g. "All data on /dev/sdc (SanDisk Ultra, 14.9 GiB) will be erased". The system or boot disk,
+    a disk that is not removable or USB, and a disk with something mounted are refused before any
+    question, even with -Force.
 
     .PARAMETER DestinationPath
     CD: the .iso file to write. UFD: the mounted volume (X:\ on Windows, a mount point elsewhere).
     UFD+FORMAT: a drive letter, a disk device (\\.\PhysicalDriveN, /dev/sdX) or a raw disk image file.
+    On Windows a drive letter (E: or E:\) stands for its whole disk, which is taken offline while it is
+    written and brought online again afterwards (needs an elevated PowerShell).
     Relative paths are resolved against the current PowerShell location.
 
     .PARAMETER BootImageId
@@ -70,7 +75,9 @@ function New-CMBootMedia {
     The SDK's connection options (Username, Domain, Password, Local, Authority) as a hashtable.
 
     .PARAMETER Force
-    CD: replace an existing ISO file. UFD+FORMAT: format the disk without asking for confirmation.
+    CD: replace an existing ISO file. UFD+FORMAT: format the disk (or replace an existing disk image
+    file) without asking for confirmation; it never overrides the refusal of a system, fixed or mounted
+    disk.
 
     .PARAMETER ImageSize
     UFD+FORMAT to a disk image file that does not exist yet: its size in bytes (e.g. 4GB). An existing
@@ -104,6 +111,12 @@ function New-CMBootMedia {
     New-CMBootMedia -MediaType 'UFD+FORMAT' -DestinationPath /dev/sdc -BootImageId PS100005 -Force -Confirm:$false
 
     Formats the USB disk /dev/sdc and writes bootable media to it without prompting (scheduled tasks).
+
+    .EXAMPLE
+    New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath E:
+
+    On Windows (elevated): asks "All data on \\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB) with drive E:
+    will be erased. Continue?", then takes the disk offline, writes it and brings it online again.
 
     .EXAMPLE
     $job = New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso -AsJob
@@ -208,29 +221,65 @@ function New-CMBootMedia {
             if (-not $catalog) { return }
         }
         $paths = $PSCmdlet.SessionState.Path
-        $destination = $paths.GetUnresolvedProviderPathFromPSPath($DestinationPath)
+        # UFD+FORMAT on Windows: a drive letter or \\.\PhysicalDriveN names a whole disk (Get-Disk).
+        $windowsDisk = $null
+        if ($MediaType -eq 'UFD+FORMAT') {
+            $windowsDisk = Resolve-CmTsWindowsDisk -DestinationPath $DestinationPath
+            if ($windowsDisk -and $windowsDisk.Error) {
+                $PSCmdlet.WriteError($windowsDisk.Error)
+                return
+            }
+        }
+        if ($windowsDisk) { $destination = $windowsDisk.Facts.path }
+        else { $destination = $paths.GetUnresolvedProviderPathFromPSPath($DestinationPath) }
         $certificate = $null
         if ($CertificatePath) { $certificate = $paths.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
-        if (-not $PSCmdlet.ShouldProcess($destination, ('Create {0} boot media from boot image {1}' -f $MediaType, $BootImageId))) { return }
-        # UFD+FORMAT erases a whole disk: confirm even at the default $ConfirmPreference unless -Force
-        # (PSScriptAnalyzer AvoidShouldContinueWithoutForce). A job's runspace cannot prompt; its caller
-        # confirmed before creating it.
-        if ($MediaType -eq 'UFD+FORMAT' -and -not $Force -and $null -eq $global:CmTsMediaCurrentJob) {
-            $confirmed = $false
-            try {
-                $confirmed = $PSCmdlet.ShouldContinue(('All data on {0} will be erased. Continue?' -f $destination), 'Format disk for boot media')
-            }
-            catch [System.Management.Automation.MethodInvocationException], [System.Management.Automation.PSInvalidOperationException] {
-                # A host that cannot prompt (pwsh -NonInteractive, a service) throws PSInvalidOperationException.
-                $reason = $_.Exception
-                if ($reason -is [System.Management.Automation.MethodInvocationException]) { $reason = $reason.InnerException }
-                if ($reason -isnot [System.Management.Automation.PSInvalidOperationException]) { $PSCmdlet.ThrowTerminatingError($_) }
-                $detail = '-MediaType UFD+FORMAT erases {0} and this host cannot ask for confirmation; add -Force' -f $destination
-                $PSCmdlet.WriteError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $destination))
+        $action = 'Create {0} boot media from boot image {1}' -f $MediaType, $BootImageId
+        if ($MediaType -ne 'UFD+FORMAT') {
+            if (-not $PSCmdlet.ShouldProcess($destination, $action)) { return }
+        }
+        else {
+            # The engine describes the target first, with the checks of the creation itself: a refused disk
+            # (system disk, not removable, in use) fails here, before any prompt, with its typed error.
+            $describe = @{ destinationPath = $destination }
+            if ($PSBoundParameters.ContainsKey('ImageSize')) { $describe['imageSizeBytes'] = $ImageSize }
+            if ($windowsDisk) { $describe['disk'] = $windowsDisk.Facts }
+            $described = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'describeDisk' -Params $describe -Context @{ DestinationPath = $destination } -Activity 'Checking the USB disk'
+            if ($described.ErrorRecord) {
+                $PSCmdlet.WriteError($described.ErrorRecord)
                 return
             }
-            if (-not $confirmed) { return }
+            $target = $described.Result
+            $disk = [string]$target.description
+            if (-not $disk) { $disk = $destination }
+            if ($windowsDisk -and $windowsDisk.DriveLetters.Count -gt 0) { $disk = '{0} with drive {1}' -f $disk, ($windowsDisk.DriveLetters -join ', ') }
+            # Only a new image file erases nothing; anything else (or an answer without 'exists') does.
+            $erases = $target.exists -ne $false
+            if ($erases) { $consequence = 'All data on {0} will be erased' -f $disk }
+            else { $consequence = 'The media will be written to {0}' -f $disk }
+            $caption = 'Format disk for boot media'
+            if (-not $PSCmdlet.ShouldProcess(('{0}. {1}.' -f $action, $consequence), ('{0}. Continue?' -f $consequence), $caption)) { return }
+            # Erasing a disk asks even at the default $ConfirmPreference unless -Force (SPEC: ConfirmImpact High
+            # for UFD+FORMAT; PSScriptAnalyzer AvoidShouldContinueWithoutForce). -Confirm has just asked. A job's
+            # runspace cannot prompt: its caller confirmed before creating it.
+            $askedAlready = $PSBoundParameters.ContainsKey('Confirm') -and [bool]$PSBoundParameters['Confirm']
+            if ($erases -and -not $Force -and -not $askedAlready -and $null -eq $global:CmTsMediaCurrentJob) {
+                $confirmed = $false
+                try {
+                    $confirmed = $PSCmdlet.ShouldContinue(('{0}. Continue?' -f $consequence), $caption)
+                }
+                catch [System.Management.Automation.MethodInvocationException], [System.Management.Automation.PSInvalidOperationException] {
+                    # A host that cannot prompt (pwsh -NonInteractive, a service) throws PSInvalidOperationException.
+                    $reason = $_.Exception
+                    if ($reason -is [System.Management.Automation.MethodInvocationException]) { $reason = $reason.InnerException }
+                    if ($reason -isnot [System.Management.Automation.PSInvalidOperationException]) { $PSCmdlet.ThrowTerminatingError($_) }
+                    $detail = '-MediaType UFD+FORMAT erases {0} and this host cannot ask for confirmation; add -Force' -f $disk
+                    $PSCmdlet.WriteError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $destination))
+                    return
+                }
+                if (-not $confirmed) { return }
+            }
         }
 
         $request = @{
@@ -249,6 +298,10 @@ function New-CMBootMedia {
         if ($PSBoundParameters.ContainsKey('CertificateValidEnd')) { $request['certificateValidEnd'] = $CertificateValidEnd }
         if ($Force) { $request['force'] = $true }
         if ($PSBoundParameters.ContainsKey('ImageSize')) { $request['imageSizeBytes'] = $ImageSize }
+        if ($windowsDisk) { $request['disk'] = $windowsDisk.Facts }
+        # Whoever gets here with a disk to erase has consented (-Force, the prompt, -Confirm, or the job's
+        # caller), and that consent covers replacing an existing image file.
+        if ($MediaType -eq 'UFD+FORMAT' -and $erases) { $request['force'] = $true }
 
         if ($AsJob) {
             # The job runs this command again with everything already resolved and confirmed.
@@ -273,7 +326,16 @@ function New-CMBootMedia {
         }
 
         $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
-        $outcome = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
+        if ($windowsDisk) {
+            # The block runs inside Invoke-CmTsOfflineDisk, whose own $PSCmdlet would shadow this command's.
+            $caller = $PSCmdlet
+            $outcome = Invoke-CmTsOfflineDisk -Cmdlet $PSCmdlet -DiskNumber $windowsDisk.DiskNumber -Description $disk -ScriptBlock {
+                Invoke-CmTsEngine -Cmdlet $caller -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
+            }
+        }
+        else {
+            $outcome = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
+        }
         if ($outcome.ErrorRecord) {
             $PSCmdlet.WriteError($outcome.ErrorRecord)
             return

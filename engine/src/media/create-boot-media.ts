@@ -8,15 +8,57 @@ import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination, type DestinationLock } from '../ops/locks.js';
 import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
-import type { Params } from '../protocol/params.js';
+import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia } from '../site/index.js';
+import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
 import { planBootMediaTree } from './boot-tree.js';
 import { checkConnectionOptions } from './connection-options.js';
 import { ProgressReporter } from './progress.js';
 import { writeMedia, writeStepInfo, type MediaType } from './write-media.js';
 
 import { mediaTypes } from './write-media.js';
+
+/**
+ * UFD+FORMAT on Windows: the disk's facts as the module read them with Get-Disk/Get-Partition
+ * (docs/usb.md). Every field of DiskFacts, nothing else.
+ */
+const diskFactsFields = {
+  path: 'string',
+  sizeBytes: 'count',
+  type: 'string',
+  removable: 'boolean',
+  hotplug: 'boolean',
+  transport: 'stringOrNull',
+  readOnly: 'boolean',
+  model: 'stringOrNull',
+  systemDisk: 'boolean',
+  mounted: 'stringList',
+} as const satisfies Record<keyof DiskFacts, FieldType>;
+
+/** The parameters that say what a UFD+FORMAT destination is; createBootMedia and describeDisk share them. */
+const diskTargetParams = {
+  /** UFD+FORMAT to a new disk image file: its size. */
+  imageSizeBytes: { type: 'count' },
+  /** UFD+FORMAT: let a loop device count as a removable disk (labs and tests; never the default). */
+  allowLoopDevices: { type: 'boolean' },
+  /** UFD+FORMAT to a Windows disk: its facts (the engine does not query Windows). */
+  disk: { type: 'object', fields: diskFactsFields },
+} as const;
+
+/** describeDisk: what UFD+FORMAT would write to, checked as a creation checks it (the module's prompt names it). */
+export const describeDiskParams = {
+  destinationPath: { type: 'string', required: true },
+  ...diskTargetParams,
+} as const;
+
+export function describeDisk(params: Params<typeof describeDiskParams>): Promise<DiskTargetDescription> {
+  return describeDiskTarget(resolveDestinationPath(params.destinationPath), {
+    ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
+    ...(params.disk ? { disk: params.disk } : {}),
+    allowLoopDevices: params.allowLoopDevices === true,
+  });
+}
 
 /** createBootMedia's parameters: the cmdlet's names in camelCase (SPEC §6). */
 export const createBootMediaParams = {
@@ -33,10 +75,7 @@ export const createBootMediaParams = {
   variables: { type: 'stringMap' },
   connectionOptions: { type: 'stringMap', secret: true },
   force: { type: 'boolean' },
-  /** UFD+FORMAT to a new disk image file: its size. */
-  imageSizeBytes: { type: 'count' },
-  /** UFD+FORMAT: let a loop device count as a removable disk (labs and tests; never the default). */
-  allowLoopDevices: { type: 'boolean' },
+  ...diskTargetParams,
 } as const;
 
 export type CreateBootMediaParams = Params<typeof createBootMediaParams>;
@@ -78,8 +117,9 @@ const steps = (mediaType: MediaType) => [
  */
 export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
   const started = environment.now();
-  const destinationPath = resolve(params.destinationPath);
+  const destinationPath = resolveDestinationPath(params.destinationPath);
   const connectionWarning = checkConnectionOptions(params.connectionOptions);
+  if (params.disk && params.mediaType !== 'UFD+FORMAT') throw new CmTsError('E_INVALIDARG', 'parameter disk applies only to mediaType UFD+FORMAT');
   const validFrom = params.certificateValidStart ?? started;
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
 
@@ -148,6 +188,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
       signal: context.signal,
       ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
       allowLoopDevices: params.allowLoopDevices === true,
+      ...(params.disk ? { disk: params.disk } : {}),
       progress,
       onTemporaryFile: (path) => operation.track(path),
     });

@@ -1,5 +1,5 @@
 import { planIso, writeIso } from '../formats/iso/index.js';
-import { copyToUsbVolume, formatUsbDisk } from '../usb/index.js';
+import { copyToUsbVolume, type DiskFacts, formatUsbDisk } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -23,6 +23,8 @@ export interface WriteMediaOptions {
   signal: AbortSignal;
   imageSizeBytes?: number;
   allowLoopDevices: boolean;
+  /** UFD+FORMAT to a Windows disk: its facts from the module. */
+  disk?: DiskFacts;
   progress: ProgressReporter;
   /** Told each temporary file's path before it is created, for cleanup after a crash (Operation.track). */
   onTemporaryFile?: (path: string) => void;
@@ -59,6 +61,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         allowLoopDevices: options.allowLoopDevices,
         ...(options.onTemporaryFile ? { onTemporaryFile: options.onTemporaryFile } : {}),
         ...(options.imageSizeBytes !== undefined ? { imageSizeBytes: options.imageSizeBytes } : {}),
+        ...(options.disk ? { disk: options.disk } : {}),
       });
       progress.log(`FAT32 ${target.kind} ${target.path}: ${plan.diskSizeBytes} bytes, ${bytesWritten} written`);
       return { bytesWritten };

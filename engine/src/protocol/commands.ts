@@ -1,5 +1,5 @@
 import { describeBootImages } from '../media/boot-images.js';
-import { createBootMedia, createBootMediaParams } from '../media/create-boot-media.js';
+import { createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
 import { command, type Command, type Server } from './server.js';
@@ -11,6 +11,7 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     cancel: command({ requestId: { type: 'id', required: true } }, async ({ requestId }) => ({ canceled: server.cancel(requestId) })),
     getStatus: command({ operationId: { type: 'string' } }, async ({ operationId }) => getStatus(operationId)),
     getBootImages: command({ siteCatalog: { type: 'string', required: true } }, async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
+    describeDisk: command(describeDiskParams, async (params) => describeDisk(params)),
     createBootMedia: command(createBootMediaParams, (params, context) => createBootMedia(params, context)),
   };
 }

@@ -7,7 +7,22 @@ export type ParamSpec =
   | { type: 'count'; required?: boolean }
   | { type: 'datetime'; required?: boolean }
   | { type: 'stringMap'; required?: boolean; secret?: boolean }
+  | { type: 'object'; required?: boolean; fields: FieldSpecs }
   | { type: 'id'; required?: boolean };
+
+/** The fields of an object parameter: every field is required, no other field is allowed. */
+export type FieldType = 'string' | 'stringOrNull' | 'count' | 'boolean' | 'stringList';
+export type FieldSpecs = Readonly<Record<string, FieldType>>;
+
+type FieldValue<T extends FieldType> = T extends 'string'
+  ? string
+  : T extends 'stringOrNull'
+    ? string | null
+    : T extends 'count'
+      ? number
+      : T extends 'boolean'
+        ? boolean
+        : string[];
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
@@ -23,7 +38,9 @@ type ValueOf<S extends ParamSpec> = S extends { type: 'string'; values: readonly
       ? Date
       : S extends { type: 'stringMap' }
         ? Record<string, string>
-        : string | number;
+        : S extends { type: 'object'; fields: infer F extends FieldSpecs }
+          ? { -readonly [K in keyof F]: FieldValue<F[K]> }
+          : string | number;
 
 /** Validated parameters: required ones present, optional ones possibly undefined. */
 export type Params<S extends ParamSpecs> = {
@@ -86,8 +103,40 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
       }
       return value;
     }
+    case 'object':
+      return convertObject(name, spec.fields, value);
     case 'id':
       if (typeof value !== 'string' && typeof value !== 'number') bad('a string or a number');
       return value;
   }
 }
+
+/** An object parameter: exactly the declared fields, each of its declared type (a wrong one is named as `param.field`). */
+function convertObject(name: string, fields: FieldSpecs, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CmTsError('E_INVALIDARG', `parameter ${name} must be an object`);
+  const input = value as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!Object.hasOwn(fields, key)) throw new CmTsError('CMTSMEDIA_E_UNKNOWNPARAMETER', `${name}.${key}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, type] of Object.entries(fields)) {
+    const item = input[key];
+    const ok =
+      type === 'string' ? typeof item === 'string' && !item.includes('\u0000')
+      : type === 'stringOrNull' ? item === null || (typeof item === 'string' && !item.includes('\u0000'))
+      : type === 'count' ? typeof item === 'number' && Number.isSafeInteger(item) && item >= 0
+      : type === 'boolean' ? typeof item === 'boolean'
+      : Array.isArray(item) && item.every((s) => typeof s === 'string');
+    if (!ok) throw new CmTsError('E_INVALIDARG', `parameter ${name}.${key} must be ${fieldWhat[type]}`);
+    out[key] = type === 'stringList' ? [...(item as string[])] : item;
+  }
+  return out;
+}
+
+const fieldWhat: Record<FieldType, string> = {
+  string: 'a string',
+  stringOrNull: 'a string or null',
+  count: 'a whole number of at least 0',
+  boolean: 'true or false',
+  stringList: 'an array of strings',
+};

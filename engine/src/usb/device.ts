@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { type MountEntry, readMounts } from './mounts.js';
 
@@ -45,16 +45,20 @@ export function checkDiskSafety(facts: DiskFacts, options: SafetyOptions = {}): 
   const what = describeDisk(facts);
   if (facts.systemDisk) throw new CmTsError('CMTSMEDIA_E_SYSTEMDISK', what, { path: facts.path });
   if (facts.type === 'part') throw new CmTsError('E_INVALIDARG', `${facts.path} is a partition; give the whole disk`);
-  const removable = facts.type === 'loop' ? options.allowLoopDevices === true : facts.removable || facts.hotplug || facts.transport === 'usb';
+  const removable = facts.type === 'loop' ? options.allowLoopDevices === true : isRemovable(facts);
   if (!removable) throw new CmTsError('CMTSMEDIA_E_NOTREMOVABLE', what, { path: facts.path, type: facts.type, transport: facts.transport });
   if (facts.mounted.length > 0) throw new CmTsError('CMTSMEDIA_E_DISKINUSE', `${what}: ${facts.mounted.join(', ')}`, { path: facts.path, mounted: facts.mounted });
   if (facts.readOnly) throw new CmTsError('E_ACCESSDENIED', `${what} is read-only`);
 }
 
+/** Removable media, a hot-pluggable disk or a USB disk. */
+export function isRemovable(facts: DiskFacts): boolean {
+  return facts.removable || facts.hotplug || facts.transport === 'usb';
+}
+
 /** "/dev/sdb (SanDisk Ultra, 14.9 GiB)": for messages and the ShouldProcess prompt. */
 export function describeDisk(facts: DiskFacts): string {
-  const gib = (facts.sizeBytes / 2 ** 30).toFixed(1);
-  return `${facts.path} (${[facts.model?.trim(), `${gib} GiB`].filter(Boolean).join(', ')})`;
+  return `${facts.path} (${[facts.model?.trim(), formatSize(facts.sizeBytes)].filter(Boolean).join(', ')})`;
 }
 
 // ---- Linux ---------------------------------------------------------------------------------------
@@ -188,6 +192,11 @@ export interface DiskTarget {
 
 const windowsDiskPath = /^(\\\\\.\\PhysicalDrive\d+|[A-Za-z]:\\?)$/i;
 
+/** A destination as the engine uses it: a Windows disk path as given (resolving `E:` would give E:'s current folder), anything else absolute. */
+export function resolveDestinationPath(destination: string): string {
+  return windowsDiskPath.test(destination) ? destination : resolve(destination);
+}
+
 /**
  * What a UFD+FORMAT destination is, with the safety rules applied to a disk: a Windows physical
  * drive or drive letter (facts from the module), a Linux block device, an existing image file, or a
@@ -218,3 +227,44 @@ export async function resolveDiskTarget(destination: string, options: DiskTarget
   return { path: destination, kind: 'image', sizeBytes: size, exists: false };
 }
 
+
+/** What UFD+FORMAT will write to, for the ShouldProcess prompt (the describeDisk command). */
+export interface DiskTargetDescription {
+  kind: DiskTarget['kind'];
+  path: string;
+  sizeBytes: number;
+  model: string | null;
+  transport: string | null;
+  removable: boolean;
+  /** False only for a new image file. */
+  exists: boolean;
+  /** "/dev/sdc (SanDisk Ultra, 14.9 GiB)", "the 64.0 MiB disk image file /x/stick.img", "a new 4.0 GiB disk image file /x/new.img". */
+  description: string;
+}
+
+/**
+ * The describeDisk command: the destination resolved and checked exactly as a creation does it
+ * (resolveDiskTarget), so a disk refused here is refused with the same typed error, before any prompt.
+ */
+export async function describeDiskTarget(destination: string, options: DiskTargetOptions = {}): Promise<DiskTargetDescription> {
+  const target = await resolveDiskTarget(destination, options);
+  const facts = target.facts;
+  return {
+    kind: target.kind,
+    path: target.path,
+    sizeBytes: target.sizeBytes,
+    model: facts?.model ?? null,
+    transport: facts?.transport ?? null,
+    removable: facts ? isRemovable(facts) : false,
+    exists: target.exists,
+    description: facts ? describeDisk(facts) : `${target.exists ? 'the' : 'a new'} ${formatSize(target.sizeBytes)} disk image file ${target.path}`,
+  };
+}
+
+/** "14.9 GiB", "64.0 MiB": binary units with one decimal, as Windows Explorer and lsblk show sizes. */
+export function formatSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = 0;
+  while (unit < units.length - 1 && bytes >= 1024 ** (unit + 1)) unit++;
+  return unit === 0 ? `${bytes} bytes` : `${(bytes / 1024 ** unit).toFixed(1)} ${units[unit]}`;
+}

@@ -2,11 +2,14 @@
  * The UFD+FORMAT safety rules: the decisions on faked lsblk/mountinfo/sysfs answers, plus one real
  * loop device with a FUSE mount from it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isCmTsError } from '../../../engine/src/errors/index.js';
-import { checkDiskSafety, type DiskFacts, linuxDiskFacts, type LinuxDeviceProbe, parseMountInfo, resolveDiskTarget } from '../../../engine/src/usb/index.js';
+import { planFatDisk, writeFatDisk } from '../../../engine/src/formats/fat/index.js';
+import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
+import { checkDiskSafety, describeDiskTarget, type DiskFacts, formatSize, linuxDiskFacts, type LinuxDeviceProbe, parseMountInfo, resolveDestinationPath, resolveDiskTarget } from '../../../engine/src/usb/index.js';
 import { have, isRoot, run, scratch, sh } from '../fat/tools.js';
 
 const mountinfo = [
@@ -75,6 +78,25 @@ describe('disk safety decisions', () => {
     await expect(resolveDiskTarget('E:', { disk: { ...facts, systemDisk: true } })).rejects.toMatchObject({ code: 'CMTSMEDIA_E_SYSTEMDISK' });
     await expect(resolveDiskTarget('\\\\.\\PhysicalDrive0')).rejects.toMatchObject({ code: 'E_INVALIDARG' });
   });
+  it('describes a disk for the prompt with the checks of a creation (describeDisk)', async () => {
+    const facts: DiskFacts = { path: '\\\\.\\PhysicalDrive2', sizeBytes: 16_000_000_000, type: 'disk', removable: true, hotplug: false, transport: 'usb', readOnly: false, model: 'SanDisk Ultra', systemDisk: false, mounted: [] };
+    await expect(describeDiskTarget('\\\\.\\PhysicalDrive2', { disk: facts })).resolves.toEqual({
+      kind: 'device', path: '\\\\.\\PhysicalDrive2', sizeBytes: 16_000_000_000, model: 'SanDisk Ultra', transport: 'usb', removable: true, exists: true,
+      description: '\\\\.\\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB)',
+    });
+    const refused: Array<[Partial<DiskFacts>, string]> = [[{ systemDisk: true }, 'CMTSMEDIA_E_SYSTEMDISK'], [{ removable: false, transport: 'sata' }, 'CMTSMEDIA_E_NOTREMOVABLE'], [{ mounted: ['E:'] }, 'CMTSMEDIA_E_DISKINUSE']];
+    for (const [bad, code] of refused) {
+      await expect(describeDiskTarget('E:', { disk: { ...facts, ...bad } })).rejects.toMatchObject({ code });
+    }
+  });
+  it('keeps Windows disk paths as given and resolves everything else', () => {
+    expect(resolveDestinationPath('\\\\.\\PhysicalDrive12')).toBe('\\\\.\\PhysicalDrive12');
+    expect(resolveDestinationPath('E:')).toBe('E:');
+    expect(resolveDestinationPath('stick.img')).toBe(join(process.cwd(), 'stick.img'));
+  });
+  it('formats sizes in binary units with one decimal', () => {
+    expect([formatSize(512), formatSize(64 << 20), formatSize(16_000_000_000), formatSize(4 * 2 ** 40)]).toEqual(['512 bytes', '64.0 MiB', '14.9 GiB', '4.0 TiB']);
+  });
   it('unescapes mountinfo paths', () => {
     expect(parseMountInfo(mountinfo)[2]).toEqual({ majorMinor: '0:50', mountPoint: '/media/stick one', fsType: 'fuseblk', source: '/dev/sdc1' });
   });
@@ -90,6 +112,42 @@ describe('image destinations', () => {
     await expect(resolveDiskTarget(join(work.dir, 'new.img'), { imageSizeBytes: 2 ** 30 })).resolves.toMatchObject({ kind: 'image', sizeBytes: 2 ** 30, exists: false });
     await expect(resolveDiskTarget(join(work.dir, 'new.img'))).rejects.toMatchObject({ code: 'E_INVALIDARG' });
     await expect(resolveDiskTarget(work.dir)).rejects.toMatchObject({ code: 'E_INVALIDARG' });
+  });
+  it('describes an existing and a new image file with its size', async () => {
+    const existing = join(work.dir, 'stick.img');
+    writeFileSync(existing, new Uint8Array(64 << 10));
+    await expect(describeDiskTarget(existing)).resolves.toMatchObject({ kind: 'image', exists: true, model: null, removable: false, description: `the 64.0 KiB disk image file ${existing}` });
+    const fresh = join(work.dir, 'fresh.img');
+    await expect(describeDiskTarget(fresh, { imageSizeBytes: 4 * 2 ** 30 })).resolves.toMatchObject({ exists: false, sizeBytes: 4 * 2 ** 30, description: `a new 4.0 GiB disk image file ${fresh}` });
+  });
+  it('writes a device target in whole sectors only (Windows refuses unaligned raw writes)', async () => {
+    // Directory entry groups of 2 to 5 x 32 bytes cross the 64 KiB sink buffers at offsets that are
+    // not sector multiples: encoding them in place (sink.take) used to end a buffer mid-sector.
+    const names = Array.from({ length: 4000 }, (_, i) => [`folder/long name ${i}${'x'.repeat(i % 40)}.txt`, bufferSource(new Uint8Array(0), 'empty')] as const);
+    const tree = treeFromPaths([...names, ['boot.wim', bufferSource(new Uint8Array(70_001).fill(7), 'wim')]], new Date(Date.UTC(2024, 0, 1)));
+    // A regular file stands in for the device: kind 'device' writes it in place, as it would a disk.
+    const device = join(work.dir, 'device.img');
+    const sizeBytes = 40 << 20;
+    writeFileSync(device, new Uint8Array(0));
+    await truncate(device, sizeBytes);
+    const handle = await open(device, 'r');
+    const proto = Object.getPrototypeOf(handle) as { write: (...args: any[]) => unknown };
+    await handle.close();
+    const writes: Array<[number, number]> = [];
+    const original = proto.write;
+    const spy = vi.spyOn(proto, 'write').mockImplementation(function (this: unknown, ...args: any[]) {
+      writes.push([args[3] as number, args[2] as number]);
+      return original.apply(this, args);
+    });
+    try {
+      const plan = planFatDisk(tree, { diskSizeBytes: sizeBytes, volumeLabel: 'ALIGN', volumeId: 1 });
+      await writeFatDisk(plan, { path: device, kind: 'device' }, { bufferBytes: 64 << 10 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes.length).toBeGreaterThan(10);
+    expect(writes.filter(([position, length]) => position % 512 !== 0 || length % 512 !== 0)).toEqual([]);
+    expect(readFileSync(device).subarray(510, 512)).toEqual(Buffer.from([0x55, 0xaa]));
   });
 });
 

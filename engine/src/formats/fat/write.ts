@@ -15,9 +15,9 @@ import { CmTsError, fromSystemError } from '../../errors/index.js';
 import { createAtomicOutput } from '../../ops/atomic-output.js';
 import { SequentialSink } from '../binary/index.js';
 import { copySourceToSink } from '../sources.js';
-import { mbrBytes, partitionType } from '../mbr/index.js';
-import { encodeLongEntries, longEntryCount, shortNameChecksum } from './names.js';
-import { backupBootSectorIndex, type DirEntryPlan, type FatDirPlan, type FatDiskPlan, type FatFilePlan, fsInfoSectorIndex, numFats } from './plan.js';
+import { fat32BootSectorCode, fat32BootStage2, mbrBytes, partitionType } from '../mbr/index.js';
+import { encodeLongEntries, longEntryCount, maxLongNameChars, shortNameChecksum } from './names.js';
+import { backupBootSectorIndex, bootCodeSectorIndex, type DirEntryPlan, type FatDirPlan, type FatDiskPlan, type FatFilePlan, fsInfoSectorIndex, numFats } from './plan.js';
 import { attr, dirEntry, dirEntryBytes, endOfChain, fat32BootSector, fatDateTime, fsInfoSector, mediaFixedDisk, sectorBytes } from './structures.js';
 
 export interface FatDiskTarget {
@@ -92,7 +92,10 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
   const { signal, onProgress } = options;
   const g = plan.geometry;
   const total = plan.endOfDataBytes;
-  const sink = new SequentialSink(handle, label, options.bufferBytes ?? 4 << 20);
+  const bufferBytes = options.bufferBytes ?? 4 << 20;
+  // Whole sectors per buffer: every write to a device is then sector-aligned in offset and length.
+  if (bufferBytes % sectorBytes !== 0) throw new CmTsError('E_UNEXPECTED', `sink buffer of ${bufferBytes} bytes is not a whole number of sectors`);
+  const sink = new SequentialSink(handle, label, bufferBytes);
   const partitionOffset = g.partitionStartLba * sectorBytes;
   const sectorAt = (sector: number): number => partitionOffset + sector * sectorBytes;
 
@@ -100,12 +103,11 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
   await sink.zeros(partitionOffset);
   sink.expect(partitionOffset, 'MBR and partition gap');
 
-  // Reserved region: boot sector, FSInfo, their copies at 6 and 7 (fatgen103 "BPB_BkBootSec").
-  const boot = bootSectorBytes(plan);
-  const info = fsInfoBytes(plan);
+  // Reserved region: the boot record (boot sector, FSInfo, boot code stage 2) and its copy at 6..8 (fatgen103 "BPB_BkBootSec").
+  const record = new Map([[0, bootSectorBytes(plan)], [fsInfoSectorIndex, fsInfoBytes(plan)], [bootCodeSectorIndex, fat32BootStage2]]);
   for (let s = 0; s < g.reservedSectors; s++) {
-    if (s === 0 || s === backupBootSectorIndex) await sink.write(boot);
-    else if (s === fsInfoSectorIndex || s === backupBootSectorIndex + fsInfoSectorIndex) await sink.write(info);
+    const sector = record.get(s) ?? record.get(s - backupBootSectorIndex);
+    if (sector) await sink.write(sector);
     else await sink.zeros(sectorBytes);
   }
   sink.expect(sectorAt(g.reservedSectors), 'reserved sectors');
@@ -117,10 +119,11 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
   onProgress?.(sink.position, total);
 
   let cluster = 2;
+  const scratch = new Uint8Array(entryGroupBytes);
   for (const run of plan.runs) {
     signal?.throwIfAborted();
     if (run.firstCluster !== cluster) throw new CmTsError('E_UNEXPECTED', `${run.path}: run at cluster ${run.firstCluster}, expected ${cluster}`);
-    if (run.kind === 'dir') await writeDirectory(sink, run);
+    if (run.kind === 'dir') await writeDirectory(sink, run, scratch);
     else await writeFile(sink, run, signal, () => onProgress?.(sink.position, total));
     await sink.zeros(run.clusters * g.clusterBytes - runBytes(run));
     cluster += run.clusters;
@@ -130,10 +133,11 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
   await sink.flush();
 
   if (device) {
-    const tailStart = Math.max(total, plan.diskSizeBytes - tailWipeBytes);
-    if (tailStart < plan.diskSizeBytes) {
+    const diskEnd = Math.floor(plan.diskSizeBytes / sectorBytes) * sectorBytes;
+    const tailStart = Math.max(total, diskEnd - tailWipeBytes);
+    if (tailStart < diskEnd) {
       const tail = new SequentialSink(handle, label, tailWipeBytes, tailStart);
-      await tail.zeros(plan.diskSizeBytes - tailStart);
+      await tail.zeros(diskEnd - tailStart);
       await tail.flush();
     }
   }
@@ -162,9 +166,6 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number,
 
 export function bootSectorBytes(plan: FatDiskPlan): Uint8Array {
   const g = plan.geometry;
-  const bootCode = new Uint8Array(420);
-  // No BIOS boot code (stretch goal): INT 18h hands back to the BIOS, as the MBR does.
-  bootCode.set([0xcd, 0x18, 0xf4, 0xeb, 0xfd]);
   return fat32BootSector.toBytes({
     BS_OEMName: 'MSWIN4.1', // fatgen103: the most compatible value
     BPB_BytsPerSec: sectorBytes,
@@ -185,7 +186,8 @@ export function bootSectorBytes(plan: FatDiskPlan): Uint8Array {
     BS_DrvNum: 0x80,
     BS_VolID: plan.volumeId,
     BS_VolLab: plan.volumeLabel.padEnd(11),
-    BootCode: bootCode,
+    // The project's own: loads \BOOTMGR under BIOS (build/bootcode/fat32-vbr.asm; stage 2 in sector 2).
+    BootCode: fat32BootSectorCode,
   });
 }
 
@@ -216,13 +218,23 @@ async function writeFat(sink: SequentialSink, plan: FatDiskPlan): Promise<void> 
   await sink.zeros(plan.geometry.fatSectors * sectorBytes - usedEnd * 4);
 }
 
-async function writeDirectory(sink: SequentialSink, dir: FatDirPlan): Promise<void> {
+/** One entry with the most LFN entries a name can need. */
+const entryGroupBytes = (1 + longEntryCount('x'.repeat(maxLongNameChars))) * dirEntryBytes;
+
+/**
+ * Entries are encoded into a scratch buffer and copied in with sink.write, not encoded in place with
+ * sink.take: take moves to the next buffer when a group does not fit, so the buffer going out would
+ * end mid-sector. Windows refuses a raw write to \\.\PhysicalDriveN whose offset or length is not a
+ * whole number of sectors (FILE_FLAG_NO_BUFFERING rules); write fills every buffer to its end.
+ */
+async function writeDirectory(sink: SequentialSink, dir: FatDirPlan, scratch: Uint8Array): Promise<void> {
   for (const entry of dir.entries) {
-    if (entry.name.long !== null) {
-      const count = longEntryCount(entry.name.long);
-      encodeLongEntries(entry.name.long, shortNameChecksum(entry.name.short), await sink.take(count * dirEntryBytes), 0);
-    }
-    encodeEntry(entry, await sink.take(dirEntryBytes));
+    const longBytes = longEntryCount(entry.name.long) * dirEntryBytes;
+    const group = scratch.subarray(0, longBytes + dirEntryBytes);
+    group.fill(0);
+    if (entry.name.long !== null) encodeLongEntries(entry.name.long, shortNameChecksum(entry.name.short), group, 0);
+    encodeEntry(entry, group.subarray(longBytes));
+    await sink.write(group);
   }
 }
 
