@@ -49,12 +49,11 @@ cp "$STUBS/etfsboot.com" "$T/Windows/Boot/DVD/PCAT/etfsboot.com"
 cp "$STUBS/efisys.bin"   "$T/Windows/Boot/DVD/EFI/efisys.bin"
 cp "$STUBS/bootx64.efi"  "$T/Windows/Boot/EFI/bootmgfw.efi"    # -> efi\boot\bootx64.efi on the media
 cp "$STUBS/bootx64.efi"  "$T/Windows/Boot/EFI/bootmgr.efi"     # -> bootmgr.efi
+cp "$STUBS/bootmgr"      "$T/Windows/Boot/PCAT/bootmgr"        # -> bootmgr (BIOS boot of UFD+FORMAT disks)
 
 placeholder() {  # FILE WHAT-THE-REAL-FILE-IS
   printf 'CmTsMedia demo boot image: placeholder for %s.\r\nThis is not Windows PE. See docs/demo.md in the CmTsMedia repository.\r\n' "$2" > "$1"
 }
-placeholder "$T/Windows/Boot/PCAT/bootmgr" \
-  "bootmgr, the Windows Boot Manager for BIOS. The demo media never run it: the BIOS starts the stand-in etfsboot.com, which prints its line and stops"
 placeholder "$T/Windows/Boot/DVD/PCAT/BCD"      "the boot configuration data store of BIOS media (boot\\BCD)"
 placeholder "$T/Windows/Boot/DVD/PCAT/boot.sdi" "boot.sdi, the ramdisk image of BIOS media (boot\\boot.sdi)"
 placeholder "$T/Windows/Boot/DVD/EFI/BCD"       "the boot configuration data store of UEFI media (efi\\microsoft\\boot\\BCD)"
@@ -69,8 +68,11 @@ This WIM stands in for a ConfigMgr boot image (package PS100005 of the CmTsMedia
 site) so that New-CMBootMedia can make real, bootable demo media without a ConfigMgr
 site or the Windows ADK. It is NOT Windows PE and boots no operating system.
 
-  Windows\Boot\DVD\PCAT\etfsboot.com   BIOS stand-in: prints
+  Windows\Boot\DVD\PCAT\etfsboot.com   BIOS stand-in (CD): prints
                                        "CmTsMedia demo media (BIOS): this is not Windows PE"
+  Windows\Boot\PCAT\bootmgr            BIOS stand-in (USB disk), loaded by CmTsMedia's own
+                                       FAT32 boot sector: prints "CmTsMedia demo media
+                                       (BIOS, USB disk): bootmgr stand-in, this is not Windows PE"
   Windows\Boot\EFI\bootmgfw.efi,       UEFI stand-in (x86-64): prints
   Windows\Boot\EFI\bootmgr.efi         "CmTsMedia demo media (UEFI): this is not Windows PE"
   Windows\Boot\DVD\EFI\efisys.bin      FAT12 image with \EFI\BOOT\BOOTX64.EFI = that stand-in

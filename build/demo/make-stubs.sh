@@ -5,6 +5,7 @@
 #   etfsboot.com  4096 B   El Torito no-emulation BIOS image, also a valid MBR   (src/bios-stub.S)
 #   bootx64.efi   ~3 KiB   x86-64 UEFI application, PE32+ subsystem 10           (src/uefi-stub.S)
 #   efisys.bin    1440 KiB FAT12 image holding \EFI\BOOT\BOOTX64.EFI = bootx64.efi
+#   bootmgr       12 KiB   16-bit program run at 2000:0000, the BIOS \bootmgr of USB disks  (src/bootmgr-stub.S)
 #   SHA256SUMS
 # efisys.bin has the size of Microsoft's (a 1.44 MB floppy layout, 2880 x 512-byte
 # sectors): the El Torito UEFI entry then carries the same sector count as on real
@@ -31,10 +32,16 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 # 1. BIOS: flat binary linked at 0000:7C00, exactly 8 x 512 bytes
-as --32 -o "$TMP/bios.o" "$HERE/src/bios-stub.S"
+as --32 -I "$HERE/src" -o "$TMP/bios.o" "$HERE/src/bios-stub.S"
 ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o "$TMP/etfsboot.com" "$TMP/bios.o"
 size=$(stat -c %s "$TMP/etfsboot.com")
 [ "$size" -eq 4096 ] || { echo "make-stubs: etfsboot.com is $size bytes, expected 4096" >&2; exit 1; }
+
+# 1b. BIOS bootmgr: flat binary run at 2000:0000 (offset 0), exactly 24 x 512 bytes
+as --32 -I "$HERE/src" -o "$TMP/bootmgr.o" "$HERE/src/bootmgr-stub.S"
+ld -m elf_i386 -Ttext 0 --oformat binary -o "$TMP/bootmgr" "$TMP/bootmgr.o"
+size=$(stat -c %s "$TMP/bootmgr")
+[ "$size" -eq 12288 ] || { echo "make-stubs: bootmgr is $size bytes, expected 12288" >&2; exit 1; }
 
 # 2. UEFI: PE32+ EFI application (subsystem 10), no relocations needed (RIP-relative only)
 as --64 -o "$TMP/uefi.o" "$HERE/src/uefi-stub.S"
@@ -47,6 +54,6 @@ export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH="$EPOCH" TZ=UTC
 mmd -i "$TMP/efisys.bin" ::/EFI ::/EFI/BOOT
 mcopy -m -i "$TMP/efisys.bin" "$TMP/bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
 
-for f in etfsboot.com bootx64.efi efisys.bin; do install -m 644 "$TMP/$f" "$OUT/$f"; done
-( cd "$OUT" && sha256sum etfsboot.com bootx64.efi efisys.bin > SHA256SUMS )
+for f in etfsboot.com bootx64.efi efisys.bin bootmgr; do install -m 644 "$TMP/$f" "$OUT/$f"; done
+( cd "$OUT" && sha256sum etfsboot.com bootx64.efi efisys.bin bootmgr > SHA256SUMS )
 cat "$OUT/SHA256SUMS"

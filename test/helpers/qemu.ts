@@ -4,7 +4,8 @@
  *
  * Fast in both directions: QEMU is stopped as soon as a pass marker or a failure marker
  * appears on the serial port (the project's stand-ins print `CMTS-DEMO-BIOS-OK` /
- * `CMTS-DEMO-UEFI-OK`, see docs/demo.md), and the stand-ins end the VM themselves
+ * `CMTS-DEMO-UEFI-OK`, see docs/demo.md; the bootmgr stand-in that UFD+FORMAT disks boot
+ * under BIOS prints `CMTS-DEMO-USB-BIOS-OK`, docs/usb.md), and the stand-ins end the VM themselves
  * (isa-debug-exit under BIOS, ResetSystem under UEFI). A boot that finds nothing to start
  * also ends early: SeaBIOS through `reboot-timeout=0` + `-no-reboot`, OVMF by reaching its
  * UEFI shell, which it does only when every boot option failed.
@@ -13,7 +14,7 @@
  * the VARS file is copied per run, OVMF writes boot variables into it).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +27,12 @@ export interface BootOptions {
   failMarkers?: readonly string[];
   /** QEMU accelerator (default `tcg`: on the project's test machines `/dev/kvm` breaks OVMF). */
   accel?: string;
+  /**
+   * SeaBIOS only: its serial console (sercon, fw_cfg `etc/sercon-port` = 0x3F8) takes over INT 10h,
+   * so what boot code prints on the screen (the MBR's and boot sector's messages) reaches COM1 too,
+   * wrapped in ANSI escapes (removed). Text a program also writes to COM1 itself then arrives twice.
+   */
+  screenOnSerial?: boolean;
 }
 
 export interface BootResult {
@@ -48,6 +55,8 @@ export type Firmware = 'bios' | 'uefi';
 
 export const demoMarkers = {
   bios: { pass: ['CMTS-DEMO-BIOS-OK'], fail: ['CMTS-DEMO-BIOS-FAIL'] },
+  /** The stand-in bootmgr (build/demo/src/bootmgr-stub.S) that a UFD+FORMAT disk's own MBR and boot sector load. */
+  usbBios: { pass: ['CMTS-DEMO-USB-BIOS-OK'], fail: ['CMTS-DEMO-USB-BIOS-FAIL'] },
   // OVMF starts its built-in shell only after every boot option failed.
   uefi: { pass: ['CMTS-DEMO-UEFI-OK'], fail: ['CMTS-DEMO-UEFI-FAIL', 'UEFI Interactive Shell', 'Shell> '] },
 } as const;
@@ -88,7 +97,11 @@ export function bootUsbUefi(imgPath: string, options: BootOptions = {}): Promise
   return boot('uefi', usbStick(imgPath), options);
 }
 
-/** SeaBIOS boots the disk image as a USB stick (the code in its MBR). */
+/**
+ * SeaBIOS boots the disk image as a USB stick (the code in its MBR). UFD+FORMAT disks boot the
+ * bootmgr stand-in: pass `demoMarkers.usbBios` as the markers, and `screenOnSerial: true` to see
+ * the MBR's and boot sector's own messages (they print on the screen only).
+ */
 export function bootUsbBios(imgPath: string, options: BootOptions = {}): Promise<BootResult> {
   return boot('bios', usbStick(imgPath), options);
 }
@@ -124,6 +137,7 @@ async function boot(firmware: Firmware, device: string[], options: BootOptions):
             // reboot-timeout=0: SeaBIOS resets at once when nothing boots, and -no-reboot turns that into an exit.
             '-boot', 'reboot-timeout=0',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+            ...(options.screenOnSerial ? ['-fw_cfg', `name=etc/sercon-port,file=${qemuPath(serconPort(scratch))}`] : []),
           ]
         : [
             '-machine', 'q35', '-m', '512',
@@ -140,6 +154,13 @@ async function boot(firmware: Firmware, device: string[], options: BootOptions):
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** SeaBIOS reads etc/sercon-port as a little-endian integer of 1, 2, 4 or 8 bytes: COM1 = 0x3F8. */
+function serconPort(scratch: string): string {
+  const file = join(scratch, 'sercon-port');
+  writeFileSync(file, Uint8Array.of(0xf8, 0x03));
+  return file;
 }
 
 function copyVars(scratch: string): string {

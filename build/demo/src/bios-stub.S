@@ -35,7 +35,7 @@
  * lives there: loading sectors 1..7 overwrites whatever 7E00h.. held.
  *
  * Build (build/demo/make-stubs.sh):
- *   as --32 -o bios-stub.o bios-stub.S
+ *   as --32 -I . -o bios-stub.o bios-stub.S
  *   ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o etfsboot.com bios-stub.o
  */
         .code16
@@ -54,28 +54,7 @@ norm:
         cld
         movb    %dl, drive
 
-        /* COM1: 115200 baud (divisor 1), 8N1, FIFO on, DTR|RTS */
-        movw    $0x3f9, %dx
-        xorb    %al, %al
-        outb    %al, %dx                /* IER = 0 */
-        movw    $0x3fb, %dx
-        movb    $0x80, %al
-        outb    %al, %dx                /* LCR: DLAB = 1 */
-        movw    $0x3f8, %dx
-        movb    $1, %al
-        outb    %al, %dx                /* DLL = 1 */
-        incw    %dx
-        xorb    %al, %al
-        outb    %al, %dx                /* DLM = 0 */
-        movw    $0x3fb, %dx
-        movb    $0x03, %al
-        outb    %al, %dx                /* LCR: 8N1, DLAB = 0 */
-        decw    %dx
-        movb    $0xc7, %al
-        outb    %al, %dx                /* FCR: enable + clear FIFOs */
-        movw    $0x3fc, %dx
-        movb    $0x03, %al
-        outb    %al, %dx                /* MCR: DTR | RTS */
+        .include "com1-init.inc"       /* COM1: 115200 baud, 8N1 */
 
         /* bytes per sector of the boot drive (EDD 3.0, INT 13h AH=48h) */
         movw    $0x1e, params           /* buffer size (EDD 2.0: 30 bytes); +0x18 = bytes per sector */

@@ -93,7 +93,8 @@ describe('demo boot image', () => {
       expect(got('Windows/Boot/DVD/EFI/efisys.bin').equals(stub('efisys.bin'))).toBe(true);
       expect(got('Windows/Boot/EFI/bootmgfw.efi').equals(stub('bootx64.efi'))).toBe(true);
       expect(got('Windows/Boot/EFI/bootmgr.efi').equals(stub('bootx64.efi'))).toBe(true);
-      for (const p of ['Windows/Boot/PCAT/bootmgr', 'Windows/Boot/DVD/PCAT/BCD', 'Windows/Boot/Fonts/wgl4_boot.ttf']) {
+      expect(got('Windows/Boot/PCAT/bootmgr').equals(stub('bootmgr'))).toBe(true);
+      for (const p of ['Windows/Boot/DVD/PCAT/BCD', 'Windows/Boot/Fonts/wgl4_boot.ttf']) {
         expect(got(p).toString('latin1'), p).toContain('This is not Windows PE.');
       }
     });

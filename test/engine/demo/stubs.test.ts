@@ -28,7 +28,7 @@ describe('boot stand-ins', () => {
     try {
       execFileSync('bash', [join(repo, 'build/demo/make-stubs.sh'), out], { stdio: 'pipe' });
       expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toBe(read('SHA256SUMS').toString('utf8'));
-      for (const name of ['etfsboot.com', 'bootx64.efi', 'efisys.bin']) {
+      for (const name of ['etfsboot.com', 'bootx64.efi', 'efisys.bin', 'bootmgr']) {
         expect(readFileSync(join(out, name)).equals(read(name)), name).toBe(true);
       }
     } finally {
@@ -39,7 +39,7 @@ describe('boot stand-ins', () => {
   it('SHA256SUMS matches the committed files', async () => {
     const { createHash } = await import('node:crypto');
     const lines = read('SHA256SUMS').toString('utf8').trim().split('\n');
-    expect(lines.map((l) => l.slice(66))).toEqual(['etfsboot.com', 'bootx64.efi', 'efisys.bin']);
+    expect(lines.map((l) => l.slice(66))).toEqual(['etfsboot.com', 'bootx64.efi', 'efisys.bin', 'bootmgr']);
     for (const line of lines) {
       expect(createHash('sha256').update(read(line.slice(66))).digest('hex'), line).toBe(line.slice(0, 64));
     }
@@ -52,6 +52,13 @@ describe('boot stand-ins', () => {
     expect(bios.subarray(440, 510).every((b) => b === 0)).toBe(true); // disk signature + partition table left free
     expect(bios.subarray(4088).toString('latin1')).toBe('CMTSTAIL');
     expect(bios.includes('CmTsMedia demo media (BIOS): this is not Windows PE')).toBe(true);
+  });
+
+  it('bootmgr: 24 x 512 bytes run at 2000:0000, tail signature', () => {
+    const bootmgr = read('bootmgr');
+    expect(bootmgr.length).toBe(12288);
+    expect(bootmgr.subarray(12280).toString('latin1')).toBe('CMTSTAIL');
+    expect(bootmgr.includes('CMTS-DEMO-USB-BIOS-OK')).toBe(true);
   });
 
   it('bootx64.efi: PE32+ x86-64 EFI application without timestamp', () => {

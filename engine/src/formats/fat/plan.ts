@@ -30,6 +30,9 @@ export const partitionStartLba = 2048;
 export const reservedSectors = 32;
 export const numFats = 2;
 export const fsInfoSectorIndex = 1;
+/** The boot record's third sector: the second stage of the BIOS boot code (docs/usb.md "BIOS boot"), as Windows places its own. */
+export const bootCodeSectorIndex = 2;
+/** The backup boot record, sectors 6..8 = copies of 0..2 (fatgen103 BPB_BkBootSec). */
 export const backupBootSectorIndex = 6;
 /** FAT32 file sizes are 32-bit (fatgen103 DIR_FileSize). */
 export const maxFat32FileBytes = 0xffff_ffff;

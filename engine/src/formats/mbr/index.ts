@@ -1,9 +1,13 @@
 /**
  * The classic MBR partition table (sector 0 of a disk), as UEFI 2.11 §5.2.1 "Legacy Master Boot
- * Record" describes it. CmTsMedia writes one active partition; the bootstrap code only hands back to
- * the BIOS (INT 18h, "no bootable disk"), so BIOS firmware goes on to its next boot device.
+ * Record" describes it. CmTsMedia writes one active partition; the bootstrap code is the project's
+ * own (build/bootcode/mbr.asm, bytes in boot-code.ts): it loads the active partition's first sector
+ * under BIOS (docs/usb.md "BIOS boot"). UEFI ignores it.
  */
 import { bytes, type Codec, fixed, table, type TableValues, u16le, u32le, u8 } from '../binary/index.js';
+import { mbrBootCode } from './boot-code.js';
+
+export { fat32BootSectorCode, fat32BootStage2, mbrBootCode } from './boot-code.js';
 
 export const mbrSectorBytes = 512;
 
@@ -46,9 +50,6 @@ export const partitionRecord = table('mbrPartitionRecord', 16, {
   SizeInLBA: [12, u32le],
 });
 
-/** INT 18h, then halt forever: "this disk does not boot under BIOS" (UEFI boots the partition's \EFI\BOOT). */
-export const noBiosBootCode = Uint8Array.of(0xcd, 0x18, 0xf4, 0xeb, 0xfd);
-
 /** UEFI 2.11 Table 5.1 "Legacy MBR". */
 export const masterBootRecord = table('masterBootRecord', mbrSectorBytes, {
   BootCode: [0, bytes(440)],
@@ -79,5 +80,5 @@ export function mbrBytes(partitions: readonly MbrPartition[], diskSignature: num
     };
     partitionRecord.encode(values, records, i * partitionRecord.sizeBytes);
   });
-  return masterBootRecord.toBytes({ BootCode: noBiosBootCode, UniqueMBRDiskSignature: diskSignature, PartitionRecord: records });
+  return masterBootRecord.toBytes({ BootCode: mbrBootCode, UniqueMBRDiskSignature: diskSignature, PartitionRecord: records });
 }
