@@ -75,25 +75,9 @@ BeforeAll {
     $script:largeSite = $null
     $script:largeSkip = 'wimcapture/wimextract (wimtools) are not installed'
     if ((Get-Command wimcapture -ErrorAction SilentlyContinue) -and (Get-Command wimextract -ErrorAction SilentlyContinue)) {
-        $tree = Join-Path $TestDrive 'large-tree'
-        $demoWim = Join-Path $script:demo 'content/dp01/PS100005/boot.PS100005.wim'
-        $null = & wimextract $demoWim 1 /Windows "--dest-dir=$tree" 2>&1
-        $random = New-Object System.Random 20261126
-        $chunk = New-Object byte[] (4MB)
-        $stream = [System.IO.File]::Create((Join-Path $tree 'payload.bin'))
-        try {
-            for ($i = 0; $i -lt 75; $i++) { $random.NextBytes($chunk); $stream.Write($chunk, 0, $chunk.Length) }
-        }
-        finally { $stream.Dispose() }
         $script:largeSite = New-TestSite 'large-site' $null
         $wim = Join-Path (Split-Path $script:largeSite -Parent) 'content/dp01/PS100005/boot.PS100005.wim'
-        Remove-Item -LiteralPath $wim
-        $null = & wimcapture $tree $wim 'CmTsMedia test boot image (x64)' --boot --compress=none `
-            --image-property WINDOWS/ARCH=9 --image-property WINDOWS/INSTALLATIONTYPE=WindowsPE `
-            --image-property WINDOWS/VERSION/MAJOR=10 --image-property WINDOWS/VERSION/MINOR=0 `
-            --image-property WINDOWS/VERSION/BUILD=26100 --image-property WINDOWS/VERSION/SPBUILD=1 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "wimcapture failed: $LASTEXITCODE" }
-        Remove-Item -LiteralPath $tree -Recurse -Force
+        New-TestLargeBootImage -SourceWim (Join-Path $script:demo 'content/dp01/PS100005/boot.PS100005.wim') -Destination $wim -Scratch (Join-Path $TestDrive 'large-tree')
     }
     $script:missingSite = New-TestSite 'missing-site' { param($c) $c.bootImages[0].path = 'PS100005/gone.wim' }
 }

@@ -18,3 +18,24 @@ function Get-TestErrorTablePath {
 function Get-TestErrorRows {
     @((Get-Content -LiteralPath (Get-TestErrorTablePath) -Raw | ConvertFrom-Json).errors)
 }
+
+# A boot image big enough that writing media takes seconds: the /Windows tree of $SourceWim plus 300 MB
+# of seeded random data (the same bytes every run), captured uncompressed to $Destination (replaced).
+# Needs wimtools (wimextract, wimcapture); $Scratch is a folder the function may create and removes.
+function New-TestLargeBootImage([string] $SourceWim, [string] $Destination, [string] $Scratch) {
+    $null = & wimextract $SourceWim 1 /Windows "--dest-dir=$Scratch" 2>&1
+    $random = New-Object System.Random 20261126
+    $chunk = New-Object byte[] (4MB)
+    $stream = [System.IO.File]::Create((Join-Path $Scratch 'payload.bin'))
+    try {
+        for ($i = 0; $i -lt 75; $i++) { $random.NextBytes($chunk); $stream.Write($chunk, 0, $chunk.Length) }
+    }
+    finally { $stream.Dispose() }
+    Remove-Item -LiteralPath $Destination -Force -ErrorAction SilentlyContinue
+    $null = & wimcapture $Scratch $Destination 'CmTsMedia test boot image (x64)' --boot --compress=none `
+        --image-property WINDOWS/ARCH=9 --image-property WINDOWS/INSTALLATIONTYPE=WindowsPE `
+        --image-property WINDOWS/VERSION/MAJOR=10 --image-property WINDOWS/VERSION/MINOR=0 `
+        --image-property WINDOWS/VERSION/BUILD=26100 --image-property WINDOWS/VERSION/SPBUILD=1 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "wimcapture failed: $LASTEXITCODE" }
+    Remove-Item -LiteralPath $Scratch -Recurse -Force
+}

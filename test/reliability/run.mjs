@@ -1,7 +1,8 @@
 // npm run reliability: the full fault matrix of test/engine/reliability/faults.ts (50 SIGKILL
 // points per crash case, 5 per cancellation case) against the engine built from engine/src, on
-// every media target; prints one table row per case and a total whose "data lost" must be 0.
-// Exit code 1 when any point did not survive. Needs wimtools and xorriso; root adds the tmpfs case.
+// every media target (CD, UFD+FORMAT to a disk image); prints one table row per case and a total
+// whose "data lost" must be 0. Exit code 1 when any point did not survive. Needs wimtools, xorriso
+// (CD) and dosfstools + mtools (UFD+FORMAT); root adds the tmpfs case.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,8 +27,9 @@ try {
   for (const target of m.mediaTargets) {
     for (const [cases, points] of plan) {
       for (const fault of cases) {
-        const why = fault.unavailable?.();
-        if (why) { process.stderr.write(`skipped ${fault.name}: ${why}\n`); continue; }
+        const missing = target.tools.filter((tool) => !m.hasTool(tool));
+        const why = missing.length > 0 ? `needs ${missing.join(', ')}` : fault.unavailable?.();
+        if (why) { process.stderr.write(`skipped ${target.mediaType}: ${fault.name}: ${why}\n`); continue; }
         process.stderr.write(`${target.mediaType}: ${fault.name}...\n`);
         const r = await fault.run({ engine, dir: out, catalog, wim, target, seed: 0x5eed }, points);
         for (const p of r.problems) process.stderr.write(`  ${p}\n`);

@@ -6,7 +6,7 @@
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -212,8 +212,27 @@ export function tempFiles(folder: string): string[] {
   return readdirSync(folder).filter((n) => n.endsWith('.cmtsmedia-tmp')).map((n) => join(folder, n));
 }
 
+/** SHA-256 of a file, read in 4 MiB pieces (media files are hundreds of MiB). */
 export function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(4 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * An existing destination for a replace case: 1 MiB of random bytes, then holes up to `sizeBytes`
+ * (a disk image keeps its size, so it must be as big as the media need). Returns its SHA-256.
+ */
+export function writeExisting(path: string, sizeBytes: number): string {
+  writeFileSync(path, randomFillSync(Buffer.alloc(Math.min(1 << 20, sizeBytes))));
+  truncateSync(path, sizeBytes);
+  return sha256(path);
 }
 
 /** Every file below `dir`, recursively, with its mode. */
