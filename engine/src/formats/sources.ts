@@ -20,6 +20,13 @@ export function bufferSource(bytes: Uint8Array, origin: string): FileSource {
 /** A source that can also read into the caller's buffer at a file position: a file on disk. */
 export interface PositionalSource extends FileSource {
   openReader(): Promise<PositionalReader>;
+  /**
+   * Open, read from the start into `target` until it is full or the file ends, close, all
+   * synchronously; returns the bytes read. A read that comes back short once `expectBytes` are in
+   * is taken as the end (a regular file's read is short only there), so a file of the expected
+   * size costs one read. Used for files of at most syncReadMaxBytes only.
+   */
+  readStartSync?(target: Uint8Array, expectBytes: number): number;
 }
 
 export interface PositionalReader {
@@ -107,31 +114,71 @@ export function diskFileSourceSync(path: string): PositionalSource {
 
 function diskSourceOf(path: string, info: Stats): PositionalSource {
   if (!info.isFile()) throw new CmTsError('E_INVALIDARG', `${path} is not a regular file`);
-  const sizeBytes = info.size;
-  return {
-    sizeBytes,
-    origin: path,
-    openReader: () => openReader(path, sizeBytes),
-    async *open(signal?: AbortSignal) {
-      const reader = await openReader(path, sizeBytes);
-      try {
-        const buffer = new Uint8Array(Math.min(readChunkBytes, sizeBytes + 1));
-        let position = 0;
-        for (;;) {
-          signal?.throwIfAborted();
-          const want = Math.min(buffer.length, sizeBytes - position + 1);
-          const bytesRead = await reader.read(buffer.subarray(0, want), position);
-          checkRead(path, sizeBytes, position, bytesRead);
-          if (bytesRead === 0) return;
-          position += bytesRead;
-          yield buffer.subarray(0, bytesRead);
-          if (position === sizeBytes && bytesRead < want) return;
-        }
-      } finally {
-        reader.close();
+  return new DiskFileSource(path, info.size);
+}
+
+/** A class, not an object of closures: a tree of 20,000 files holds one small object per file. */
+class DiskFileSource implements PositionalSource {
+  constructor(
+    readonly origin: string,
+    readonly sizeBytes: number,
+  ) {}
+
+  readStartSync(target: Uint8Array, expectBytes: number): number {
+    return readStartSync(this.origin, target, expectBytes);
+  }
+
+  openReader(): Promise<PositionalReader> {
+    return openReader(this.origin, this.sizeBytes);
+  }
+
+  async *open(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const { origin: path, sizeBytes } = this;
+    const reader = await openReader(path, sizeBytes);
+    try {
+      const buffer = new Uint8Array(Math.min(readChunkBytes, sizeBytes + 1));
+      let position = 0;
+      for (;;) {
+        signal?.throwIfAborted();
+        const want = Math.min(buffer.length, sizeBytes - position + 1);
+        const bytesRead = await reader.read(buffer.subarray(0, want), position);
+        checkRead(path, sizeBytes, position, bytesRead);
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+        if (position === sizeBytes && bytesRead < want) return;
       }
-    },
-  };
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+function readStartSync(path: string, target: Uint8Array, expectBytes: number): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw fromSystemError(err, path);
+  }
+  try {
+    let done = 0;
+    while (done < target.length) {
+      const want = target.length - done;
+      const bytesRead = readSync(fd, target, done, want, done);
+      done += bytesRead;
+      if (bytesRead === 0 || (bytesRead < want && done >= expectBytes)) break;
+    }
+    return done;
+  } catch (err) {
+    throw fromSystemError(err, path);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to lose on a read-only descriptor
+    }
+  }
 }
 
 /** A read past the planned size, or the end before it, means the file changed since it was measured. */
@@ -185,6 +232,21 @@ export async function copySourceToSink(
   } finally {
     reader.close();
   }
+}
+
+/**
+ * copySourceToSink for a small disk file that fits the sink's current buffer, synchronously (no
+ * promise per file: 2,000 small files took 0.1 s less). Reads one byte more than planned, so a file
+ * that grew is caught without a second read. False, with nothing done, when the file is not such
+ * a source or the buffer lacks room; the caller then uses copySourceToSink.
+ */
+export function copySmallSourceSync(source: FileSource, sizeBytes: number, sink: SequentialSink): boolean {
+  if (sizeBytes > syncReadMaxBytes || sizeBytes + 1 > sink.roomBytes || !isPositionalSource(source) || !source.readStartSync) return false;
+  const bytesRead = source.readStartSync(sink.writableSync(sizeBytes + 1), sizeBytes);
+  checkRead(source.origin, sizeBytes, 0, bytesRead);
+  if (bytesRead < sizeBytes) checkRead(source.origin, sizeBytes, bytesRead, 0);
+  sink.advance(bytesRead);
+  return true;
 }
 
 /**

@@ -32,10 +32,11 @@ function checkFits(b: Uint8Array, offset: number, sizeBytes: number): void {
 function integer(sizeBytes: 1 | 2 | 4, littleEndian: boolean): Codec<number> {
   const max = 2 ** (8 * sizeBytes) - 1;
   const last = sizeBytes - 1;
+  const what = `uint${8 * sizeBytes}`; // once: a string built per call was most of an image's garbage
   return {
     sizeBytes,
     encode(t, o, v) {
-      checkRange(v, max, `uint${8 * sizeBytes}`);
+      checkRange(v, max, what);
       checkFits(t, o, sizeBytes);
       for (let i = 0; i < sizeBytes; i++) t[o + (littleEndian ? i : last - i)] = (v >>> (8 * i)) & 0xff;
     },

@@ -11,14 +11,54 @@ export interface SinkTarget {
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
 }
 
-/** Two of these per sink; 4 MiB writes cost a quarter of the system calls of 1 MiB ones and keep RSS small. */
-export const defaultSinkBufferBytes = 4 << 20;
+/**
+ * Two of these per sink, each small enough to stay in a core's cache between the read that fills
+ * it and the write that copies it into the page cache (L2 is 512 KiB-1 MiB per core). Measured on
+ * the 2-core bench VM, 1 GiB copied through a Node read/write loop: 4 MiB buffers 0.9-2.5 s of
+ * system time, 70 % of it in the kernel's copy into the page cache (copy_folio_from_iter_atomic),
+ * 1 MiB 0.4-0.9 s, 512 KiB 0.35-0.5 s (`dd bs=4M` against `bs=512K` shows the same); smaller
+ * buffers only add system calls.
+ */
+export const defaultSinkBufferBytes = 512 << 10;
+
+export interface SinkOptions {
+  /**
+   * The target is a new, empty regular file, so a range never written reads as zeros (POSIX
+   * write(2) past the end; ext4, XFS and NTFS store it as a hole or behind the valid data length).
+   * A buffer that is all zeros is then not written (a sparse source, an ISO's padding: a 4 GiB
+   * hole is not 4 GiB of writes), and `setLength` gives the file its full length at flush when
+   * the end was such a buffer.
+   */
+  newFile?: { setLength(bytes: number): Promise<void> };
+  /**
+   * Write-behind: a data sync after about every `everyBytes` handed to the target, one at a time,
+   * while the producer goes on. Without it Linux starts writing a large file out only at its
+   * final fsync (or once dirty pages pass 10 % of memory), so the disk idles while the image is
+   * made and the fsync then waits for all of it: 1 GiB on the bench VM, 1.2 s to a synced image
+   * without, 0.85 s with a sync every 32-128 MiB (`cp` + `sync`: 0.85 s). A failed sync fails the
+   * sink at the next call.
+   */
+  writeBehind?: { everyBytes: number; datasync(): Promise<void> };
+}
+
+/** True when `length` bytes from the start of `bytes` are all zero: one memcmp of the range against itself shifted by one byte. */
+export function isAllZero(bytes: Uint8Array, length: number): boolean {
+  if (length === 0) return true;
+  if (bytes[0] !== 0 || bytes[length - 1] !== 0) return false;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, length);
+  return b.compare(b, 0, length - 1, 1, length) === 0;
+}
 
 export class SequentialSink {
   private buffers: [Uint8Array, Uint8Array];
   private fill = 0;
   private flushedBytes = 0;
   private pending: Promise<void> | null = null;
+  /** End of the bytes handed to the target (relative); below `flushedBytes` when zeros were skipped. */
+  private writtenEnd = 0;
+  private syncedEnd = 0;
+  private syncing: Promise<void> | null = null;
+  private syncError: { error: unknown } | null = null;
 
   /** `label` names the destination in error messages. */
   constructor(
@@ -26,6 +66,7 @@ export class SequentialSink {
     private readonly label: string,
     bufferBytes = defaultSinkBufferBytes,
     private readonly startPosition = 0,
+    private readonly options: SinkOptions = {},
   ) {
     this.buffers = [new Uint8Array(bufferBytes), new Uint8Array(bufferBytes)];
   }
@@ -37,6 +78,51 @@ export class SequentialSink {
 
   private get current(): Uint8Array {
     return this.buffers[0];
+  }
+
+  /** The size of one buffer: the most `reserve` can make room for. */
+  get capacityBytes(): number {
+    return this.current.length;
+  }
+
+  /**
+   * Bytes the current buffer takes before a write is due: what the *Sync methods may use. A writer
+   * of many small parts (directory records, small files) checks this and stays synchronous, with
+   * no promise per part, until the buffer is full.
+   */
+  get roomBytes(): number {
+    return this.current.length - this.fill;
+  }
+
+  /** Writes the buffer out now if fewer than `bytes` (at most capacityBytes) are left in it. */
+  async reserve(bytes: number): Promise<void> {
+    if (bytes > this.current.length) throw new CmTsError('E_UNEXPECTED', `reserve(${bytes}) exceeds the sink buffer`);
+    if (bytes > this.roomBytes) await this.rotate();
+  }
+
+  private checkRoom(bytes: number, what: string): void {
+    if (!(bytes >= 0 && bytes <= this.roomBytes)) throw new CmTsError('E_UNEXPECTED', `${what}(${bytes}) past the sink buffer's ${this.roomBytes} free bytes`);
+  }
+
+  /** zeros() within roomBytes. */
+  zerosSync(count: number): void {
+    this.checkRoom(count, 'zerosSync');
+    this.current.fill(0, this.fill, this.fill + count);
+    this.fill += count;
+  }
+
+  /** take() within roomBytes. */
+  takeSync(length: number): Uint8Array {
+    this.checkRoom(length, 'takeSync');
+    const window = this.current.subarray(this.fill, this.fill + length);
+    window.fill(0);
+    this.fill += length;
+    return window;
+  }
+
+  /** writable() within roomBytes: the window may be empty. */
+  writableSync(maxBytes: number): Uint8Array {
+    return this.current.subarray(this.fill, this.fill + Math.min(maxBytes, this.roomBytes));
   }
 
   /** Copies `bytes` in; the caller may reuse its array as soon as the promise settles. */
@@ -52,6 +138,19 @@ export class SequentialSink {
   }
 
   async zeros(count: number): Promise<void> {
+    if (this.options.newFile && count >= this.current.length) {
+      // whole buffers of zeros in a new file: skipped without filling them
+      if (this.fill > 0) {
+        const n = this.current.length - this.fill;
+        this.current.fill(0, this.fill);
+        this.fill += n;
+        count -= n;
+        await this.rotate();
+      }
+      const skip = count - (count % this.current.length);
+      this.flushedBytes += skip;
+      count -= skip;
+    }
     while (count > 0) {
       if (this.fill === this.current.length) await this.rotate();
       const n = Math.min(count, this.current.length - this.fill);
@@ -67,17 +166,22 @@ export class SequentialSink {
     if (rest) await this.zeros(blockBytes - rest);
   }
 
+  /** pad() within roomBytes; false (nothing done) when the padding does not fit. */
+  padSync(blockBytes: number): boolean {
+    const count = (blockBytes - (this.position % blockBytes)) % blockBytes;
+    if (count > this.roomBytes) return false;
+    this.zerosSync(count);
+    return true;
+  }
+
   /**
    * A zeroed window of the next `length` output bytes inside the buffer, for encoding a structure in
    * place without allocating. Valid until the next call on the sink.
    */
   async take(length: number): Promise<Uint8Array> {
     if (length > this.current.length) throw new CmTsError('E_UNEXPECTED', `take(${length}) exceeds the sink buffer`);
-    if (this.fill + length > this.current.length) await this.rotate();
-    const window = this.current.subarray(this.fill, this.fill + length);
-    window.fill(0);
-    this.fill += length;
-    return window;
+    if (length > this.roomBytes) await this.rotate();
+    return this.takeSync(length);
   }
 
   /**
@@ -110,12 +214,36 @@ export class SequentialSink {
   async flush(): Promise<void> {
     if (this.fill > 0) await this.rotate();
     await this.settle();
+    await this.syncing;
+    await this.settle();
+    if (this.options.newFile && this.writtenEnd < this.flushedBytes) {
+      await this.options.newFile.setLength(this.startPosition + this.flushedBytes).catch((err: unknown) => {
+        throw fromSystemError(err, this.label);
+      });
+      this.writtenEnd = this.flushedBytes;
+    }
   }
 
   private async settle(): Promise<void> {
     const pending = this.pending;
     this.pending = null;
     if (pending) await pending;
+    if (this.syncError) throw fromSystemError(this.syncError.error, this.label);
+  }
+
+  private startSync(): void {
+    const behind = this.options.writeBehind;
+    if (!behind || this.syncing || this.syncError || this.writtenEnd - this.syncedEnd < behind.everyBytes) return;
+    this.syncedEnd = this.writtenEnd;
+    this.syncing = behind.datasync().then(
+      () => {
+        this.syncing = null;
+      },
+      (error: unknown) => {
+        this.syncing = null;
+        this.syncError = { error };
+      },
+    );
   }
 
   private async rotate(): Promise<void> {
@@ -123,9 +251,13 @@ export class SequentialSink {
     const full = this.buffers[0];
     const length = this.fill;
     const position = this.startPosition + this.flushedBytes;
-    this.pending = this.writeAll(full, length, position);
-    // keep a rejection from being reported as unhandled before settle() awaits it
-    this.pending.catch(() => undefined);
+    if (!this.options.newFile || !isAllZero(full, length)) {
+      this.pending = this.writeAll(full, length, position);
+      // keep a rejection from being reported as unhandled before settle() awaits it
+      this.pending.catch(() => undefined);
+      this.writtenEnd = this.flushedBytes + length;
+      this.startSync();
+    }
     this.buffers = [this.buffers[1], full];
     this.flushedBytes += length;
     this.fill = 0;

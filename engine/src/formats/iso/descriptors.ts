@@ -8,7 +8,7 @@ import {
   volumeDescriptorSetTerminator, volumeDescriptorType,
 } from '../iso9660/structures.js';
 import { jolietLevel3Escape, supplementaryVolumeDescriptor } from '../joliet/index.js';
-import type { DirPlan, FilePlan, IsoPlan } from './plan.js';
+import type { DirPlan, IsoPlan } from './plan.js';
 import { maxExtentBytes } from './plan.js';
 
 export const applicationIdentifier = 'CMTSMEDIA';
@@ -32,31 +32,27 @@ export function encodeDirectoryRecord(r: RecordFields, target: Uint8Array, offse
   return length;
 }
 
-/** The records of one directory in order: `.`, `..`, then every entry (a file once per extent). */
-export function* directoryRecords(dir: DirPlan, tree: 'iso' | 'joliet'): Generator<RecordFields> {
+/** Visits the records of one directory in order: `.`, `..`, then every entry (a file once per extent). */
+export function forEachDirectoryRecord(dir: DirPlan, tree: 'iso' | 'joliet', visit: (record: RecordFields) => void): void {
   const self = dir[tree];
   const parent = (dir.parent ?? dir)[tree];
-  yield { identifier: dot, lba: self.lba, dataLength: self.sizeBytes, date: dir.modified, flags: fileFlags.directory };
-  yield { identifier: dotDot, lba: parent.lba, dataLength: parent.sizeBytes, date: (dir.parent ?? dir).modified, flags: fileFlags.directory };
+  visit({ identifier: dot, lba: self.lba, dataLength: self.sizeBytes, date: dir.modified, flags: fileFlags.directory });
+  visit({ identifier: dotDot, lba: parent.lba, dataLength: parent.sizeBytes, date: (dir.parent ?? dir).modified, flags: fileFlags.directory });
   for (const { identifier, target } of self.records) {
     if (target.kind === 'dir') {
-      yield { identifier, lba: target[tree].lba, dataLength: target[tree].sizeBytes, date: target.modified, flags: fileFlags.directory };
-    } else {
-      yield* fileRecords(target, identifier);
+      visit({ identifier, lba: target[tree].lba, dataLength: target[tree].sizeBytes, date: target.modified, flags: fileFlags.directory });
+      continue;
     }
+    // ECMA-119 6.5.1 / 9.1.6: a file over 4 GiB − 2 KiB is several consecutive extents, all but the last flagged
+    let rest = target.sizeBytes;
+    let lba = target.lba;
+    do {
+      const dataLength = Math.min(rest, maxExtentBytes);
+      rest -= dataLength;
+      visit({ identifier, lba, dataLength, date: target.modified, flags: rest > 0 ? fileFlags.notFinal : 0 });
+      lba += dataLength / sectorBytes;
+    } while (rest > 0);
   }
-}
-
-/** ECMA-119 6.5.1 / 9.1.6: a file over 4 GiB − 2 KiB is several consecutive extents, all but the last flagged. */
-function* fileRecords(file: FilePlan, identifier: Uint8Array): Generator<RecordFields> {
-  let rest = file.sizeBytes;
-  let lba = file.lba;
-  do {
-    const dataLength = Math.min(rest, maxExtentBytes);
-    rest -= dataLength;
-    yield { identifier, lba, dataLength, date: file.modified, flags: rest > 0 ? fileFlags.notFinal : 0 };
-    lba += dataLength / sectorBytes;
-  } while (rest > 0);
 }
 
 const dot = new Uint8Array([0]);

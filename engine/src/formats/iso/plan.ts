@@ -120,12 +120,17 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
   return a.length - b.length;
 };
 
-/** ECMA-119 6.8.1.1: records never cross a sector; returns the record offsets and the directory's size. */
+/** ECMA-119 6.8.1.1: a record never crosses a sector; one that would starts the next sector. Returns where a record placed at `at` goes. */
+export function recordOffset(at: number, length: number): number {
+  return (at % sectorBytes) + length > sectorBytes ? Math.ceil(at / sectorBytes) * sectorBytes : at;
+}
+
+/** The record offsets of a directory (recordOffset) and its size. */
 export function placeRecords(lengths: Iterable<number>): { offsets: number[]; sizeBytes: number } {
   const offsets: number[] = [];
   let at = 0;
   for (const length of lengths) {
-    if ((at % sectorBytes) + length > sectorBytes) at = Math.ceil(at / sectorBytes) * sectorBytes;
+    at = recordOffset(at, length);
     offsets.push(at);
     at += length;
   }

@@ -6,10 +6,10 @@
 import { CmTsError, fromSystemError } from '../../errors/index.js';
 import { createAtomicOutput } from '../../ops/atomic-output.js';
 import { SequentialSink } from '../binary/index.js';
-import { copySourceToSink } from '../sources.js';
+import { copySmallSourceSync, copySourceToSink } from '../sources.js';
 import { directoryRecordBytes, pathTableRecordBytes, sectorBytes } from '../iso9660/structures.js';
-import { directoryRecords, encodeDirectoryRecord, encodePathTableRecord } from './descriptors.js';
-import { placeRecords, recordLengths, type FilePlan, type IsoPlan, type IsoSection } from './plan.js';
+import { encodeDirectoryRecord, encodePathTableRecord, forEachDirectoryRecord } from './descriptors.js';
+import { recordOffset, type FilePlan, type IsoPlan, type IsoSection } from './plan.js';
 
 export interface WriteIsoOptions {
   /** Replace an existing destination. */
@@ -22,6 +22,12 @@ export interface WriteIsoOptions {
 }
 
 const progressStepMaxBytes = 64 * 2 ** 20;
+/**
+ * The image goes to disk while it is made (binary/sink.ts, writeBehind); commit's fsync then waits
+ * for the last part only. Measured (bench/cases/10-iso.mjs, median of 5): 1 GiB 0.69 s with 64 MiB,
+ * 0.65 s with 16 MiB, 0.75 s with 8 MiB; 2,000 small files (40 MB) 0.29 / 0.21 / 0.23 s.
+ */
+const writeBehindBytes = 16 * 2 ** 20;
 
 export async function writeIso(plan: IsoPlan, destinationPath: string, options: WriteIsoOptions = {}): Promise<{ bytesWritten: number }> {
   const { signal, onProgress } = options;
@@ -31,7 +37,11 @@ export async function writeIso(plan: IsoPlan, destinationPath: string, options: 
   checkCancel();
   const output = await createAtomicOutput(destinationPath, { force: options.force ?? false, onTemporaryFile: options.onTemporaryFile });
   try {
-    const sink = new SequentialSink(output.handle, destinationPath);
+    // the temporary file is new (O_EXCL): runs of zeros (padding, a sparse source's holes) need no writes
+    const sink = new SequentialSink(output.handle, destinationPath, undefined, 0, {
+      newFile: { setLength: (bytes) => output.handle.truncate(bytes) },
+      writeBehind: { everyBytes: writeBehindBytes, datasync: () => output.handle.datasync() },
+    });
     const step = Math.max(sectorBytes, Math.min(progressStepMaxBytes, Math.ceil(plan.sizeBytes / 100)));
     let nextProgress = step;
     const progress = (): void => {
@@ -43,11 +53,16 @@ export async function writeIso(plan: IsoPlan, destinationPath: string, options: 
     for (const section of plan.sections) {
       checkCancel();
       const start = section.lba * sectorBytes;
+      const end = (section.lba + section.sectors) * sectorBytes;
       if (sink.position > start) throw new CmTsError('E_UNEXPECTED', `${section.name} starts at LBA ${section.lba}, the image is already at byte ${sink.position}`);
-      await sink.zeros(start - sink.position);
-      await writeSection(sink, section, signal, progress);
-      await sink.pad(sectorBytes);
-      sink.expect((section.lba + section.sectors) * sectorBytes, section.name);
+      // what fits the buffer's room (a directory, a small file) is written without a promise: 2,000 small files, 0.1 s less
+      const gapBytes = start - sink.position;
+      if (gapBytes <= sink.roomBytes) sink.zerosSync(gapBytes);
+      else await sink.zeros(gapBytes);
+      const pending = writeSection(sink, section, signal, progress);
+      if (pending) await pending;
+      if (!sink.padSync(sectorBytes)) await sink.pad(sectorBytes);
+      sink.expect(end, section.name);
       progress();
     }
     await sink.zeros(plan.sizeBytes - sink.position);
@@ -64,34 +79,67 @@ export async function writeIso(plan: IsoPlan, destinationPath: string, options: 
   }
 }
 
-async function writeSection(sink: SequentialSink, section: IsoSection, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+function writeSection(sink: SequentialSink, section: IsoSection, signal: AbortSignal | undefined, progress: () => void): Promise<void> | void {
   const content = section.content;
-  const start = sink.position;
   switch (content.kind) {
     case 'bytes':
-      await sink.write(content.bytes());
-      return;
-    case 'chunks':
-      for (const chunk of content.chunks()) await sink.write(chunk);
-      return;
     case 'pathTable':
-      for (const dir of content.dirs) {
-        const length = pathTableRecordBytes(dir[content.tree].identifier.length);
-        encodePathTableRecord(dir, content.tree, content.bigEndian, await sink.take(length), 0);
-      }
-      return;
     case 'directory': {
-      const { offsets } = placeRecords(recordLengths(content.dir[content.tree]));
-      let i = 0;
-      for (const record of directoryRecords(content.dir, content.tree)) {
-        await sink.zeros(start + offsets[i++]! - sink.position);
-        encodeDirectoryRecord(record, await sink.take(directoryRecordBytes(record.identifier.length)), 0);
+      const sizeBytes = section.sectors * sectorBytes;
+      if (sizeBytes <= sink.roomBytes) {
+        encodeStructure(content, sink.takeSync(sizeBytes));
+        return;
+      }
+      return writeStructure(sink, content, sizeBytes);
+    }
+    case 'chunks':
+      return writeChunks(sink, content.chunks());
+    case 'file':
+      if (copySmallSourceSync(content.file.node.source, content.file.sizeBytes, sink)) return;
+      return copyFile(sink, content.file, signal, progress);
+  }
+}
+
+type Structure = Extract<IsoSection['content'], { kind: 'bytes' | 'pathTable' | 'directory' }>;
+
+/** A structure section that does not fit the buffer's room: in the next buffer, or if larger than a buffer, in one of its own. */
+async function writeStructure(sink: SequentialSink, content: Structure, sizeBytes: number): Promise<void> {
+  if (sizeBytes > sink.capacityBytes) {
+    const bytes = new Uint8Array(sizeBytes);
+    encodeStructure(content, bytes);
+    await sink.write(bytes);
+    return;
+  }
+  await sink.reserve(sizeBytes);
+  encodeStructure(content, sink.takeSync(sizeBytes));
+}
+
+async function writeChunks(sink: SequentialSink, chunks: Iterable<Uint8Array>): Promise<void> {
+  for (const chunk of chunks) await sink.write(chunk);
+}
+
+/** Encodes a whole structure section into `target`: zeroed, exactly the section's sectors. */
+function encodeStructure(content: Structure, target: Uint8Array): void {
+  switch (content.kind) {
+    case 'bytes':
+      target.set(content.bytes());
+      return;
+    case 'pathTable': {
+      let at = 0;
+      for (const dir of content.dirs) {
+        encodePathTableRecord(dir, content.tree, content.bigEndian, target, at);
+        at += pathTableRecordBytes(dir[content.tree].identifier.length);
       }
       return;
     }
-    case 'file':
-      await copyFile(sink, content.file, signal, progress);
+    case 'directory': {
+      let at = 0;
+      forEachDirectoryRecord(content.dir, content.tree, (record) => {
+        at = recordOffset(at, directoryRecordBytes(record.identifier.length));
+        at += encodeDirectoryRecord(record, target, at);
+      });
       return;
+    }
   }
 }
 

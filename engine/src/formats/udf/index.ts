@@ -273,7 +273,11 @@ export class UdfPlan {
     return sectors;
   }
 
-  /** the metadata sectors in order from partitionStartLba; exactly metadataSectors * 2048 bytes in all */
+  /**
+   * The metadata sectors in order from partitionStartLba; exactly metadataSectors * 2048 bytes in
+   * all. One buffer, zeroed again and reused once the consumer pulls the next chunk (as FileSource
+   * chunks are): a new 64 KiB array per chunk was garbage the collector had to chase.
+   */
   *metadataChunks(): Iterable<Uint8Array> {
     const assignment = this.assigned();
     let chunk = new Uint8Array(chunkSectors * blockBytes);
@@ -285,7 +289,8 @@ export class UdfPlan {
       const sectors = item.kind === 'dir' ? 1 + sectorsFor(item.dataBytes) : 1;
       if (used + sectors > chunkSectors) {
         yield chunk.subarray(0, used * blockBytes);
-        chunk = new Uint8Array(Math.max(chunkSectors, sectors) * blockBytes);
+        if (sectors * blockBytes > chunk.length) chunk = new Uint8Array(sectors * blockBytes);
+        else chunk.fill(0, 0, used * blockBytes);
         used = 0;
       }
       const at = used * blockBytes;
