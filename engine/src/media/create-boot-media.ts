@@ -190,7 +190,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
       allowLoopDevices: params.allowLoopDevices === true,
       ...(params.disk ? { disk: params.disk } : {}),
       progress,
-      onTemporaryFile: (path) => operation.track(path),
+      journal: operation,
     });
     operation.succeed(bytesWritten);
     return {

@@ -1,4 +1,5 @@
 import { planIso, writeIso } from '../formats/iso/index.js';
+import type { UndoJournal } from '../ops/operations.js';
 import { copyToUsbVolume, type DiskFacts, formatUsbDisk } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { ProgressReporter } from './progress.js';
@@ -26,14 +27,16 @@ export interface WriteMediaOptions {
   /** UFD+FORMAT to a Windows disk: its facts from the module. */
   disk?: DiskFacts;
   progress: ProgressReporter;
-  /** Told each temporary file's path before it is created, for cleanup after a crash (Operation.track). */
-  onTemporaryFile?: (path: string) => void;
+  /** Told how to undo each step before it is taken, so the next run can clean up after a crash (the Operation). */
+  journal?: UndoJournal;
 }
 
 /** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (SPEC §5.4, §5.6). */
 export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, destination: string, options: WriteMediaOptions): Promise<{ bytesWritten: number }> {
-  const { progress, signal } = options;
+  const { progress, signal, journal } = options;
   const onProgress = (done: number, total: number) => progress.advance(done, total);
+  // An image file is written under a temporary name: removing that undoes it.
+  const onTemporaryFile = journal && ((path: string) => journal.add([{ remove: path }]));
   switch (mediaType) {
     case 'CD': {
       const plan = planIso(tree.root, {
@@ -42,10 +45,10 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
       });
       progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destination}`);
-      return writeIso(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile: options.onTemporaryFile });
+      return writeIso(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile });
     }
     case 'UFD': {
-      const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress });
+      const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress, journal });
       progress.log(`copied ${bytesWritten} bytes to the ${volume.fileSystem} volume at ${destination}`);
       return { bytesWritten };
     }
@@ -59,7 +62,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         signal,
         onProgress,
         allowLoopDevices: options.allowLoopDevices,
-        ...(options.onTemporaryFile ? { onTemporaryFile: options.onTemporaryFile } : {}),
+        ...(onTemporaryFile ? { onTemporaryFile } : {}),
         ...(options.imageSizeBytes !== undefined ? { imageSizeBytes: options.imageSizeBytes } : {}),
         ...(options.disk ? { disk: options.disk } : {}),
       });

@@ -1,11 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CmTsError, errorRow } from '../errors/index.js';
 import { stateFolder } from './state-root.js';
 
 export type OperationState = 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Interrupted';
+
+/**
+ * One step that undoes part of a write if its process dies, replayed newest-first by the next
+ * run's sweep: remove a path the write created (a temporary file, a file it moved into place, a
+ * folder it made: removed only once empty), or rename an original it set aside back over `to`.
+ * Each is recorded before the step it guards, so a missing path only means that step never ran.
+ */
+export type UndoStep = { remove: string } | { restore: string; to: string };
+
+/** Where a writer records its undo steps (Operation implements it). */
+export interface UndoJournal {
+  /** Records `steps` in the status file (one rewrite) before the writer takes them. */
+  add(steps: readonly UndoStep[]): void;
+  /** Drops every step naming one of `paths`: undone in-process, or part of a write that completed. */
+  forget(paths: Iterable<string>): void;
+}
+
+const stepPaths = (step: UndoStep): string[] => ('remove' in step ? [step.remove] : [step.restore, step.to]);
 
 /** What a status file holds. Never a secret: passwords do not reach this module. */
 export interface OperationRecord {
@@ -28,9 +46,12 @@ export interface OperationRecord {
   errorDetail: string | null;
   errorMessage: string | null;
   bytesWritten: number | null;
-  /** Files this operation may leave behind if its process dies; removed by the next run. */
-  temporaryPaths: string[];
+  /** What the next run undoes if this process dies, oldest first (an undo journal). */
+  undo: UndoStep[];
 }
+
+/** Status files of earlier versions list plain paths to remove, temporaryPaths, instead of `undo`; they stay on users' machines. */
+type StoredRecord = Omit<OperationRecord, 'undo'> & { undo?: UndoStep[]; temporaryPaths?: string[] };
 
 const heartbeatMs = 2_000;
 /** A Running record whose heartbeat is older than this, or whose process is gone, is Interrupted. */
@@ -43,16 +64,22 @@ const recordPath = (id: string) => join(stateFolder('operations'), `${id}.json`)
 function writeRecord(record: OperationRecord): void {
   const path = recordPath(record.operationId);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(record, null, 1), { mode: 0o600 });
+  // An empty temporaryPaths for engines of earlier versions sharing the state folder: their sweep
+  // needs the list and would not know how to undo a journal; they leave it alone.
+  const stored: StoredRecord = { ...record, temporaryPaths: [] };
+  writeFileSync(temp, JSON.stringify(stored, null, 1), { mode: 0o600 });
   renameSync(temp, path);
 }
 
 function readRecord(path: string): OperationRecord | undefined {
+  let stored: StoredRecord;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as OperationRecord;
+    stored = JSON.parse(readFileSync(path, 'utf8')) as StoredRecord;
   } catch {
     return undefined;
   }
+  const { temporaryPaths, undo, ...record } = stored;
+  return { ...record, undo: undo ?? (temporaryPaths ?? []).map((remove) => ({ remove })) };
 }
 
 function processAlive(pid: number): boolean {
@@ -68,8 +95,8 @@ function isInterrupted(record: OperationRecord, now: number): boolean {
   return record.state === 'Running' && (!processAlive(record.pid) || now - Date.parse(record.updatedAt) > staleMs);
 }
 
-/** One media creation, from start to its end state, mirrored into its status file. */
-export class Operation {
+/** One media creation, from start to its end state, mirrored into its status file; its writers' undo journal. */
+export class Operation implements UndoJournal {
   readonly record: OperationRecord;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -93,7 +120,7 @@ export class Operation {
       errorDetail: null,
       errorMessage: null,
       bytesWritten: null,
-      temporaryPaths: [],
+      undo: [],
     };
     this.save();
     this.heartbeat = setInterval(() => this.save(), heartbeatMs);
@@ -108,14 +135,15 @@ export class Operation {
     Object.assign(this.record, { step, steps, stepInfo, percent });
   }
 
-  /** Records a path to remove if this process dies before the operation ends. */
-  track(path: string): void {
-    this.record.temporaryPaths.push(path);
+  add(steps: readonly UndoStep[]): void {
+    this.record.undo = this.record.undo.concat(steps);
     this.save();
   }
 
-  untrack(path: string): void {
-    this.record.temporaryPaths = this.record.temporaryPaths.filter((p) => p !== path);
+  forget(paths: Iterable<string>): void {
+    const gone = new Set(paths);
+    this.record.undo = this.record.undo.filter((step) => !stepPaths(step).some((path) => gone.has(path)));
+    this.save();
   }
 
   succeed(bytesWritten: number): void {
@@ -133,9 +161,10 @@ export class Operation {
 
   private finish(state: OperationState, fields: Partial<OperationRecord>): void {
     clearInterval(this.heartbeat);
-    // A temporary file the run could not remove (its folder turned read-only) stays listed for the next sweep.
-    const temporaryPaths = this.record.temporaryPaths.filter((path) => existsSync(path));
-    Object.assign(this.record, fields, { state, endedAt: this.now().toISOString(), temporaryPaths });
+    // What the run could not undo (its folder turned read-only) stays listed for the next sweep; a
+    // temporary file renamed into place is gone. A completed write has forgotten its own steps.
+    const undo = this.record.undo.filter((step) => existsSync('remove' in step ? step.remove : step.restore));
+    Object.assign(this.record, fields, { state, endedAt: this.now().toISOString(), undo });
     this.save();
   }
 
@@ -145,16 +174,30 @@ export class Operation {
   }
 }
 
-/** Removes what it can; returns the paths that are still there (e.g. in a folder that is read-only). */
-function removeTemporaries(paths: readonly string[]): string[] {
-  return paths.filter((path) => {
-    try {
-      rmSync(path, { force: true, recursive: true });
-      return false;
-    } catch {
-      return true;
+/** The originals a UFD copy sets aside (usb/volume.ts): the owner's files, never removed here. */
+const isSetAside = (path: string): boolean => path.endsWith('.cmtsmedia-old');
+
+/** Takes one step; false when it must be tried again later (a read-only folder, a folder not yet empty). */
+function undoStep(step: UndoStep): boolean {
+  try {
+    if ('restore' in step) {
+      renameSync(step.restore, step.to);
+    } else if (!isSetAside(step.remove)) {
+      if (lstatSync(step.remove).isDirectory()) rmdirSync(step.remove);
+      else unlinkSync(step.remove);
     }
-  });
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * Replays a journal newest-first, so a file moved into place is undone before the folder that
+ * holds it; returns the steps still to take, oldest first. A step whose path is missing is done.
+ */
+export function replayUndo(steps: readonly UndoStep[]): UndoStep[] {
+  return [...steps].reverse().filter((step) => !undoStep(step)).reverse();
 }
 
 /**
@@ -171,9 +214,9 @@ export function sweepOperations(now = Date.now()): void {
     if (!record) continue;
     if (isInterrupted(record, now)) {
       const { hresult, message } = errorRow('E_UNEXPECTED');
-      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), temporaryPaths: removeTemporaries(record.temporaryPaths), errorCode: 'E_UNEXPECTED', hresult, errorDetail: 'the engine process ended before the operation finished', errorMessage: message.replace('{0}', 'the engine process ended before the operation finished') });
+      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), undo: replayUndo(record.undo), errorCode: 'E_UNEXPECTED', hresult, errorDetail: 'the engine process ended before the operation finished', errorMessage: message.replace('{0}', 'the engine process ended before the operation finished') });
     } else if (record.state !== 'Running') {
-      if (record.temporaryPaths.length > 0) writeRecord({ ...record, temporaryPaths: removeTemporaries(record.temporaryPaths) });
+      if (record.undo.length > 0) writeRecord({ ...record, undo: replayUndo(record.undo) });
       ended.push([Date.parse(record.endedAt ?? record.updatedAt), path]);
     }
   }
@@ -184,13 +227,13 @@ export function sweepOperations(now = Date.now()): void {
 }
 
 /** The SDK view of an operation: Status is non-zero while running and 0 when finished; ExitCode is the HRESULT. */
-export interface OperationStatus extends Omit<OperationRecord, 'temporaryPaths' | 'hresult'> {
+export interface OperationStatus extends Omit<OperationRecord, 'undo' | 'hresult'> {
   status: number;
   exitCode: string;
 }
 
 export function statusOf(record: OperationRecord, now = Date.now()): OperationStatus {
-  const { temporaryPaths: _temporaryPaths, hresult, ...rest } = record;
+  const { undo: _undo, hresult, ...rest } = record;
   const state = isInterrupted(record, now) ? 'Interrupted' : record.state;
   const exitCode = state === 'Succeeded' ? '0x00000000' : state === 'Running' ? '0x00000103' : (hresult ?? errorRow('E_UNEXPECTED').hresult);
   return { ...rest, state, status: state === 'Running' ? 1 : 0, exitCode };

@@ -5,7 +5,7 @@
 import { planFatDisk, writeFatDisk, type FatDiskPlan } from '../formats/fat/index.js';
 import type { TreeDir } from '../formats/tree.js';
 import { type DiskTarget, type DiskTargetOptions, resolveDiskTarget } from './device.js';
-import { checkVolume, copyTreeToVolume, inspectVolume, type VolumeFacts, type VolumeInfo } from './volume.js';
+import { checkVolume, copyTreeToVolume, type CopyOptions, inspectVolume, type VolumeFacts, type VolumeInfo } from './volume.js';
 
 export * from './device.js';
 export * from './volume.js';
@@ -46,7 +46,7 @@ export async function formatUsbDisk(root: TreeDir, destination: string, options:
 }
 
 /** UFD: inspect and check the mounted volume, then copy the tree onto it. */
-export async function copyToUsbVolume(root: TreeDir, destination: string, options: UsbWriteOptions & { volume?: VolumeFacts } = {}): Promise<{ volume: VolumeInfo; bytesWritten: number }> {
+export async function copyToUsbVolume(root: TreeDir, destination: string, options: CopyOptions & { volume?: VolumeFacts } = {}): Promise<{ volume: VolumeInfo; bytesWritten: number }> {
   const volume = await inspectVolume(destination, options.volume ? { facts: options.volume } : {});
   checkVolume(volume, root, options.packageId);
   const { bytesWritten } = await copyTreeToVolume(root, destination, options);

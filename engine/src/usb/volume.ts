@@ -8,12 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rmdir, statfs, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, mkdir, open, readdir, realpath, rename, rmdir, statfs, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { fatBpbCommon } from '../formats/fat/index.js';
 import { maxFat32FileBytes } from '../formats/fat/plan.js';
 import type { TreeDir, TreeFile } from '../formats/tree.js';
+import type { UndoJournal } from '../ops/operations.js';
 import { mountOf, readMounts, type MountEntry } from './mounts.js';
 
 export type VolumeFileSystem = 'FAT12' | 'FAT16' | 'FAT32' | 'NTFS' | 'exFAT' | 'ext' | 'unknown';
@@ -206,6 +207,8 @@ export interface CopyOptions {
   packageId?: string;
   signal?: AbortSignal;
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Told how to undo each phase before it starts, so the next run can undo a copy whose process was killed (Operation). */
+  journal?: UndoJournal;
 }
 
 /** Short, so a temporary name fits FAT's 255-character limit whatever the final name's length. */
@@ -216,22 +219,48 @@ const exists = (path: string): Promise<boolean> => lstat(path).then(() => true, 
 });
 
 /**
+ * The name an existing `path` has in its folder, to put the owner's file back under: FAT (and NTFS
+ * on Windows) match names case-insensitively, so `bootmgr` finds the owner's `BOOTMGR`.
+ */
+async function nameOnVolume(path: string): Promise<string> {
+  const name = basename(path);
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  return join(dirname(path), names.includes(name) ? name : (names.find((n) => n.toUpperCase() === name.toUpperCase()) ?? name));
+}
+
+/** Moving a written file into place; `old` is an existing file of that name, set aside first. */
+interface Move {
+  temp: string;
+  final: string;
+  old: { path: string; owner: string } | null;
+}
+
+/** True when the step is done or has nothing to do (its path is gone). */
+const undone = (step: Promise<unknown>): Promise<boolean> => step.then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+
+/**
  * Copies the tree into `mountPoint` so that a failure or cancel leaves the volume as it was:
  * 1. folders that do not exist are created (and remembered);
  * 2. every file is written to a hidden temporary name in its final folder (`.cmts.<hex>.cmtsmedia-tmp`);
  * 3. only when all are written, each file is moved into place, file by file: an existing file of
- *    that name is first renamed aside (`….cmtsmedia-old`), then the new one renamed in;
+ *    that name is first renamed aside (`.cmts.<hex>.cmtsmedia-old`), then the new one renamed in;
  * 4. the set-aside old files are deleted.
  * On failure or cancel in steps 1-3, the moves made so far are undone (old files renamed back),
- * temporary files and created folders are removed. Files on the volume that the media does not
+ * temporary files and created folders are removed. Files on the volume that the media do not
  * contain are never touched. Cancel is honoured until step 3 starts; steps 3-4 are renames only.
+ * The journal gets the undo of each of steps 1-3 in one write before that step starts (each undo
+ * is harmless if its step never ran), and forgets them when the copy is complete or rolled back;
+ * a kill during step 4 leaves set-aside files, which no sweep removes: they were the owner's.
  */
 export async function copyTreeToVolume(root: TreeDir, mountPoint: string, options: CopyOptions = {}): Promise<{ bytesWritten: number; files: number }> {
-  const { signal, onProgress } = options;
+  const { signal, onProgress, journal } = options;
   const { dirs, files, bytes } = listTree(root);
   const createdDirs: string[] = [];
-  const temps: Array<{ temp: string; final: string }> = [];
-  const committed: Array<{ final: string; old: string | null }> = [];
+  const temps = files.map((f) => {
+    const final = join(mountPoint, f.path);
+    return { node: f.node, final, temp: join(dirname(final), tempName('cmtsmedia-tmp')) };
+  });
+  const committed: Move[] = [];
   let done = 0;
   try {
     signal?.throwIfAborted();
@@ -244,25 +273,24 @@ export async function copyTreeToVolume(root: TreeDir, mountPoint: string, option
       const info = await lstat(join(mountPoint, f.path)).catch(() => null);
       if (info?.isDirectory()) throw new CmTsError('E_FILEEXISTS', `${join(mountPoint, f.path)} is a folder; the media need a file there`);
     }
-    for (const d of dirs) {
-      const path = join(mountPoint, d);
-      if (await exists(path)) continue;
+    const newDirs: string[] = [];
+    for (const d of dirs) if (!(await exists(join(mountPoint, d)))) newDirs.push(join(mountPoint, d));
+    journal?.add(newDirs.map((remove) => ({ remove })));
+    for (const path of newDirs) {
       await mkdir(path).catch((err: unknown) => {
         throw fromSystemError(err, path);
       });
       createdDirs.push(path);
     }
-    for (const f of files) {
+    journal?.add(temps.map(({ temp }) => ({ remove: temp })));
+    for (const { node, final, temp } of temps) {
       signal?.throwIfAborted();
-      const final = join(mountPoint, f.path);
-      const temp = join(dirname(final), tempName('cmtsmedia-tmp'));
-      temps.push({ temp, final });
       const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644).catch((err: unknown) => {
         throw fromSystemError(err, final);
       });
       try {
         let written = 0;
-        for await (const chunk of f.node.source.open(signal)) {
+        for await (const chunk of node.source.open(signal)) {
           let at = 0;
           while (at < chunk.length) {
             const { bytesWritten } = await handle.write(chunk, at, chunk.length - at, written + at).catch((err: unknown) => {
@@ -274,7 +302,7 @@ export async function copyTreeToVolume(root: TreeDir, mountPoint: string, option
           done += chunk.length;
           onProgress?.(done, bytes);
         }
-        if (written !== f.node.source.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', f.node.source.origin);
+        if (written !== node.source.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', node.source.origin);
         await handle.sync().catch((err: unknown) => {
           throw fromSystemError(err, final);
         });
@@ -283,30 +311,33 @@ export async function copyTreeToVolume(root: TreeDir, mountPoint: string, option
       }
     }
     signal?.throwIfAborted();
+    const moves: Move[] = [];
     for (const { temp, final } of temps) {
-      let old: string | null = null;
-      if (await exists(final)) {
-        old = join(dirname(final), tempName('cmtsmedia-old'));
-        await rename(final, old);
-      }
-      committed.push({ final, old });
-      await rename(temp, final).catch((err: unknown) => {
-        throw fromSystemError(err, final);
+      moves.push({ temp, final, old: (await exists(final)) ? { path: join(dirname(final), tempName('cmtsmedia-old')), owner: await nameOnVolume(final) } : null });
+    }
+    journal?.add(moves.map(({ final, old }) => (old ? { restore: old.path, to: old.owner } : { remove: final })));
+    for (const move of moves) {
+      if (move.old) await rename(move.old.owner, move.old.path);
+      committed.push(move);
+      await rename(move.temp, move.final).catch((err: unknown) => {
+        throw fromSystemError(err, move.final);
       });
     }
   } catch (err) {
+    const forget: string[] = [];
     for (const { final, old } of committed.reverse()) {
-      if (old) await rename(old, final).catch(() => undefined);
-      else await unlink(final).catch(() => undefined);
+      if (await undone(old ? rename(old.path, old.owner) : unlink(final))) forget.push(old?.path ?? final);
     }
-    for (const { temp } of temps) await unlink(temp).catch(() => undefined);
-    for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
+    for (const { temp } of temps) if (await undone(unlink(temp))) forget.push(temp);
+    for (const dir of createdDirs.reverse()) if (await undone(rmdir(dir))) forget.push(dir);
+    journal?.forget(forget);
     const error = fromSystemError(err, mountPoint);
     // The free-space estimate passed (or was unknown) but the volume filled up: the content does not fit.
     if (error.code === 'E_DISKFULL') throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', options.packageId ?? '', { reason: 'free-space', path: error.detail }, { cause: err });
     throw error;
   }
-  for (const { old } of committed) if (old) await unlink(old).catch(() => undefined);
+  journal?.forget([...createdDirs, ...temps.flatMap(({ temp, final }) => [temp, final]), ...committed.flatMap(({ old }) => (old ? [old.path] : []))]);
+  for (const { old } of committed) if (old) await unlink(old.path).catch(() => undefined);
   onProgress?.(bytes, bytes);
   return { bytesWritten: bytes, files: files.length };
 }

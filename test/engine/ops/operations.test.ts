@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { lockDestination } from '../../../engine/src/ops/locks.js';
-import { listOperations, Operation, readOperation, sweepOperations } from '../../../engine/src/ops/operations.js';
+import { listOperations, Operation, readOperation, replayUndo, sweepOperations, type UndoStep } from '../../../engine/src/ops/operations.js';
 
 let state: string;
 beforeEach(() => {
@@ -24,7 +24,7 @@ describe('operation status', () => {
   it('follows an operation from Running to Succeeded with SDK Status/ExitCode semantics', () => {
     const op = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
     op.progress(2, 5, 'Opening the boot image', 3);
-    op.track('/tmp/nothing');
+    op.add([{ remove: '/tmp/nothing' }]);
     const running = readOperation(op.id);
     expect(running).toMatchObject({ state: 'Running', status: 1, exitCode: '0x00000103', step: 2, steps: 5, stepInfo: 'Opening the boot image' });
     op.succeed(1234);
@@ -46,7 +46,7 @@ describe('operation status', () => {
     const op = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
     const temp = join(state, 'half.iso.cmtsmedia-tmp');
     writeFileSync(temp, 'partial');
-    op.track(temp);
+    op.add([{ remove: temp }]);
     const file = join(state, 'operations', `${op.id}.json`);
     const record = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(file, JSON.stringify({ ...record, pid: deadPid() }));
@@ -67,6 +67,90 @@ describe('operation status', () => {
     op.succeed(1);
     sweepOperations(Date.now() + 8 * 24 * 3600_000);
     expect(readdirSync(join(state, 'operations'))).toEqual([]);
+  });
+});
+
+/** Marks the operation's process as dead, as after a SIGKILL; returns its status file. */
+function kill(op: Operation): string {
+  const file = join(state, 'operations', `${op.id}.json`);
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), pid: deadPid() }));
+  return file;
+}
+
+describe('undo journal', () => {
+  /** A volume as a UFD copy killed in its rename phase leaves it (usb/volume.ts), and the journal the copy wrote. */
+  function killedCopy(vol: string): UndoStep[] {
+    mkdirSync(join(vol, 'boot'));
+    writeFileSync(join(vol, 'boot', 'BCD'), 'new BCD'); // moved into place
+    writeFileSync(join(vol, 'boot', '.cmts.0000000000000001.cmtsmedia-tmp'), 'new font'); // not yet
+    writeFileSync(join(vol, 'bootmgr'), 'new bootmgr'); // replaced; the owner's is set aside
+    writeFileSync(join(vol, '.cmts.0000000000000002.cmtsmedia-old'), 'owner bootmgr');
+    return [
+      { remove: join(vol, 'boot') },
+      { remove: join(vol, 'empty') }, // mkdir never ran
+      { remove: join(vol, 'boot', '.cmts.0000000000000003.cmtsmedia-tmp') }, // renamed away already
+      { remove: join(vol, 'boot', '.cmts.0000000000000001.cmtsmedia-tmp') },
+      { remove: join(vol, '.cmts.0000000000000004.cmtsmedia-tmp') },
+      { remove: join(vol, 'boot', 'BCD') },
+      { restore: join(vol, '.cmts.0000000000000002.cmtsmedia-old'), to: join(vol, 'bootmgr') },
+      { restore: join(vol, '.cmts.0000000000000005.cmtsmedia-old'), to: join(vol, 'MediaLabel.txt') }, // rename never ran
+    ];
+  }
+
+  it('replays newest-first: originals renamed back, added files then their folders removed, missing paths count as done', () => {
+    const vol = join(state, 'vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'MediaLabel.txt'), 'owner label');
+    expect(replayUndo(killedCopy(vol))).toEqual([]);
+    expect(readdirSync(vol).sort()).toEqual(['MediaLabel.txt', 'bootmgr']);
+    expect(readFileSync(join(vol, 'bootmgr'), 'utf8')).toBe('owner bootmgr');
+    expect(readFileSync(join(vol, 'MediaLabel.txt'), 'utf8')).toBe('owner label');
+  });
+
+  it('keeps a folder that still holds something, and never removes a set-aside original', () => {
+    const vol = join(state, 'vol');
+    mkdirSync(join(vol, 'boot'), { recursive: true });
+    writeFileSync(join(vol, 'boot', 'owner.txt'), 'put there later');
+    const old = join(vol, '.cmts.0000000000000006.cmtsmedia-old');
+    writeFileSync(old, 'owner file');
+    expect(replayUndo([{ remove: join(vol, 'boot') }, { remove: old }])).toEqual([{ remove: join(vol, 'boot') }]);
+    expect(readFileSync(join(vol, 'boot', 'owner.txt'), 'utf8')).toBe('put there later');
+    expect(readFileSync(old, 'utf8')).toBe('owner file');
+  });
+
+  it('the next sweep undoes a killed operation\'s journal and reads status files of earlier versions (temporaryPaths)', () => {
+    const vol = join(state, 'vol');
+    mkdirSync(vol);
+    const op = new Operation({ mediaType: 'UFD', destinationPath: vol, bootImageId: 'PS100005' });
+    op.add(killedCopy(vol));
+    const file = kill(op);
+    const legacy = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
+    const temp = join(state, '.x.iso.0000000000000007.cmtsmedia-tmp');
+    writeFileSync(temp, 'partial');
+    const { undo: _undo, ...record } = JSON.parse(readFileSync(kill(legacy), 'utf8'));
+    writeFileSync(join(state, 'operations', `${legacy.id}.json`), JSON.stringify({ ...record, temporaryPaths: [temp] }));
+    sweepOperations();
+    expect(readdirSync(vol)).toEqual(['bootmgr']);
+    expect(readFileSync(join(vol, 'bootmgr'), 'utf8')).toBe('owner bootmgr');
+    expect(existsSync(temp)).toBe(false);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ state: 'Interrupted', undo: [] });
+    expect(readOperation(legacy.id).state).toBe('Interrupted');
+    op.succeed(0);
+    legacy.succeed(0);
+  });
+
+  it('keeps, when the operation ends, only the steps whose paths still exist; a completed write forgets its own', () => {
+    const kept = join(state, 'kept.cmtsmedia-tmp');
+    writeFileSync(kept, 'could not be removed');
+    const failed = new Operation({ mediaType: 'UFD', destinationPath: '/mnt', bootImageId: 'PS100005' });
+    failed.add([{ remove: kept }, { remove: join(state, 'gone') }, { restore: join(state, 'gone.cmtsmedia-old'), to: kept }]);
+    failed.fail(new CmTsError('E_ACCESSDENIED', kept));
+    expect(JSON.parse(readFileSync(join(state, 'operations', `${failed.id}.json`), 'utf8')).undo).toEqual([{ remove: kept }]);
+    const done = new Operation({ mediaType: 'UFD', destinationPath: '/mnt', bootImageId: 'PS100005' });
+    done.add([{ remove: kept }, { restore: join(state, 'x.cmtsmedia-old'), to: join(state, 'x') }]);
+    done.forget([kept, join(state, 'x')]);
+    done.succeed(1);
+    expect(JSON.parse(readFileSync(join(state, 'operations', `${done.id}.json`), 'utf8')).undo).toEqual([]);
   });
 });
 

@@ -5,11 +5,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
-import { checkVolume, copyToUsbVolume, fileSystemFromBootSector, inspectVolume, probeBytes } from '../../../engine/src/usb/index.js';
+import type { UndoJournal, UndoStep } from '../../../engine/src/ops/operations.js';
+import { checkVolume, copyToUsbVolume, copyTreeToVolume, fileSystemFromBootSector, inspectVolume, probeBytes } from '../../../engine/src/usb/index.js';
 import { have, isRoot, mediaTree, pattern, run, scratch, sh } from '../fat/tools.js';
 
 const work = scratch('cmts-vol-');
@@ -78,6 +79,44 @@ describe('checkVolume', () => {
     const big = treeFromPaths([['sources/boot.wim', huge]]);
     expect(() => checkVolume(volume('FAT32', 2 ** 40), big, 'PS100005')).toThrow(expect.objectContaining({ data: expect.objectContaining({ reason: 'fat32-file-size' }) }));
     expect(() => checkVolume(volume('NTFS', 2 ** 40), big)).not.toThrow();
+  });
+});
+
+describe('copyTreeToVolume and its undo journal (any folder)', () => {
+  /** An in-memory journal, as Operation keeps it (ops/operations.ts). */
+  function memoryJournal(): UndoJournal & { steps: UndoStep[] } {
+    return {
+      steps: [],
+      add(steps) {
+        this.steps.push(...steps);
+      },
+      forget(paths) {
+        const gone = new Set(paths);
+        this.steps = this.steps.filter((step) => !('remove' in step ? [step.remove] : [step.restore, step.to]).some((path) => gone.has(path)));
+      },
+    };
+  }
+
+  it('records each undo before its step and forgets them all when the copy completes or is rolled back', async () => {
+    const vol = join(work.dir, 'journal-vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'bootmgr'), 'old bootmgr');
+    const journal = memoryJournal();
+    const seen: UndoStep[][] = [];
+    // Read while its temporary file is open: the folder and every temporary file are in the journal already.
+    const watching: FileSource = { sizeBytes: 3, origin: 'watching', async *open() { seen.push([...journal.steps]); yield new Uint8Array(3); } };
+    const tree = treeFromPaths([['bootmgr', bufferSource(pattern(100, 1), 'a')], ['boot/fonts/a.ttf', watching]]);
+    await copyTreeToVolume(tree, vol, { journal });
+    const temps = seen[0]!.filter((step): step is { remove: string } => 'remove' in step && step.remove.endsWith('.cmtsmedia-tmp'));
+    expect(seen[0]!.slice(0, 2)).toEqual([{ remove: join(vol, 'boot') }, { remove: join(vol, 'boot', 'fonts') }]);
+    expect(temps.map((step) => dirname(step.remove))).toEqual([vol, join(vol, 'boot', 'fonts')]);
+    expect(journal.steps).toEqual([]);
+    expect(readdirSync(vol).sort()).toEqual(['boot', 'bootmgr']);
+
+    const failing: FileSource = { sizeBytes: 100, origin: 'failing', async *open() { yield new Uint8Array(50); throw new Error('read error'); } };
+    await expect(copyTreeToVolume(treeFromPaths([['new/x.bin', bufferSource(pattern(10, 2), 'x')], ['new/y.bin', failing]]), vol, { journal })).rejects.toBeTruthy();
+    expect(journal.steps).toEqual([]);
+    expect(readdirSync(vol).sort()).toEqual(['boot', 'bootmgr']);
   });
 });
 
