@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { CmTsError, fromSystemError } from '../../errors/index.js';
 import { createAtomicOutput } from '../../ops/atomic-output.js';
-import { SequentialSink } from '../binary/index.js';
+import { defaultSinkBufferBytes, SequentialSink } from '../binary/index.js';
 import { copySourceToSink } from '../sources.js';
 import { fat32BootSectorCode, fat32BootStage2, mbrBytes, partitionType } from '../mbr/index.js';
 import { encodeLongEntries, longEntryCount, maxLongNameChars, shortNameChecksum } from './names.js';
@@ -39,7 +39,7 @@ export interface FatWriteOptions {
   force?: boolean;
   /** Told the temporary image file's path before it is created (ops/atomic-output.ts). */
   onTemporaryFile?: (path: string) => void;
-  /** Sink buffer size (two are used); default 4 MiB. */
+  /** Sink buffer size (two are used); default binary/sink.ts's defaultSinkBufferBytes. */
   bufferBytes?: number;
 }
 
@@ -50,6 +50,8 @@ export interface FatWriteResult {
 /** The last MiB of a device is zeroed (when no cluster in use lies there): it holds a backup GPT that would otherwise outlive the MBR. */
 const tailWipeBytes = 1 << 20;
 const fatBlockEntries = 16384;
+/** An image file goes to disk while it is made (binary/sink.ts, writeBehind); the final fsync then waits for little. */
+const writeBehindBytes = 16 * 2 ** 20;
 
 export async function writeFatDisk(plan: FatDiskPlan, target: FatDiskTarget, options: FatWriteOptions = {}): Promise<FatWriteResult> {
   const { signal } = options;
@@ -92,10 +94,14 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
   const { signal, onProgress } = options;
   const g = plan.geometry;
   const total = plan.endOfDataBytes;
-  const bufferBytes = options.bufferBytes ?? 4 << 20;
+  const bufferBytes = options.bufferBytes ?? defaultSinkBufferBytes;
   // Whole sectors per buffer: every write to a device is then sector-aligned in offset and length.
   if (bufferBytes % sectorBytes !== 0) throw new CmTsError('E_UNEXPECTED', `sink buffer of ${bufferBytes} bytes is not a whole number of sectors`);
-  const sink = new SequentialSink(handle, label, bufferBytes);
+  // A new image file was created at its full size: zeros it would be given are holes already.
+  const sinkOptions = device
+    ? {}
+    : { newFile: { setLength: async () => undefined }, writeBehind: { everyBytes: writeBehindBytes, datasync: () => handle.datasync() } };
+  const sink = new SequentialSink(handle, label, bufferBytes, 0, sinkOptions);
   const partitionOffset = g.partitionStartLba * sectorBytes;
   const sectorAt = (sector: number): number => partitionOffset + sector * sectorBytes;
 
