@@ -54,12 +54,7 @@ export const syncReadMaxBytes = 256 << 10;
  */
 async function openReader(path: string, sizeBytes: number): Promise<PositionalReader> {
   if (sizeBytes <= syncReadMaxBytes) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      throw fromSystemError(err, path);
-    }
+    const fd = openSyncForReading(path);
     return {
       async read(target, position) {
         try {
@@ -154,13 +149,16 @@ class DiskFileSource implements PositionalSource {
   }
 }
 
-function readStartSync(path: string, target: Uint8Array, expectBytes: number): number {
-  let fd: number;
+function openSyncForReading(path: string): number {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (err) {
     throw fromSystemError(err, path);
   }
+}
+
+function readStartSync(path: string, target: Uint8Array, expectBytes: number): number {
+  const fd = openSyncForReading(path);
   try {
     let done = 0;
     while (done < target.length) {
