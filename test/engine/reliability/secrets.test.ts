@@ -1,10 +1,10 @@
-// SPEC §6 secrets: media and PFX passwords travel only in stdin lines. A creation with known
-// passwords, one that fails on the PFX password, one killed in the middle of the write and a few
-// malformed requests carrying them; the passwords must appear nowhere the engine writes or exposes.
+// SPEC §6 secrets: media and PFX passwords travel only in stdin lines. Creations with known
+// passwords (CD and UFD+FORMAT), one that fails on the PFX password, ones killed in the middle of the
+// write and a few malformed requests carrying them; the passwords must appear nowhere the engine writes or exposes.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEngine, EngineProcess, ensureDir, hasTool, makeBigSite, scratchDir, tempFiles, until, walk } from './harness.js';
 
@@ -53,6 +53,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => scratch.cleanup());
 
+/** A UFD+FORMAT disk image large enough for the 160 MiB boot image. */
+const usbImage = { mediaType: 'UFD+FORMAT', imageSizeBytes: 224 << 20 };
+
 const create = (id: number, destinationPath: string, extra: Record<string, unknown> = {}) => ({
   id,
   command: 'createBootMedia',
@@ -64,9 +67,11 @@ const create = (id: number, destinationPath: string, extra: Record<string, unkno
 
 describe.runIf(hasTool('wimcapture') && hasTool('openssl') && existsSync('/proc/self/environ'))('secrets', () => {
   it('creates media with a media password and a PFX, and a wrong PFX password fails typed', async () => {
-    const good = await session('good', [create(1, join(out, 'good.iso'))], async (e) => {
-      const reply = await e.reply(1, 60_000);
-      expect(reply.result, JSON.stringify(reply.error)).toBeDefined();
+    const good = await session('good', [create(1, join(out, 'good.iso')), create(2, join(out, 'good.img'), usbImage)], async (e) => {
+      for (const id of [1, 2]) {
+        const reply = await e.reply(id, 60_000);
+        expect(reply.result, JSON.stringify(reply.error)).toBeDefined();
+      }
     });
     expect(good.lines.find((m) => m.id === 1 && m.result)?.result.certificateThumbprint).toMatch(/^[0-9A-F]{40}$/);
     const wrong = await session('wrong pfx password', [create(1, join(out, 'wrong.iso'), { certificatePassword: `${pfxPassword}-nope` })], async (e) => {
@@ -90,13 +95,15 @@ describe.runIf(hasTool('wimcapture') && hasTool('openssl') && existsSync('/proc/
     });
   }, 60_000);
 
-  it('a creation killed in the middle of its write leaves no secret in its orphaned temporary file', async () => {
-    await session('killed', [create(1, join(out, 'killed.iso'))], async (e) => {
-      await until(() => tempFiles(out).length > 0);
+  it('creations killed in the middle of their write leave no secret in their orphaned temporary files', async () => {
+    // One engine writes both, so that neither run's start-up sweep removes the other's temporary file.
+    await session('killed', [create(1, join(out, 'killed.iso')), create(2, join(out, 'killed.img'), usbImage)], async (e) => {
+      await until(() => tempFiles(out).length === 2);
       e.kill('SIGKILL');
       await e.exited;
     });
-    expect(tempFiles(out).length).toBeGreaterThan(0);
+    const names = tempFiles(out).map((path) => basename(path).split('.').slice(1, 3).join('.'));
+    expect(names.sort()).toEqual(['killed.img', 'killed.iso']);
   }, 60_000);
 
   it('the passwords appear nowhere: argv, environment, stdout, stderr, state folder, media and temporary files', () => {
