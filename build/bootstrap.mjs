@@ -15,9 +15,11 @@ import {
 export const DEBIAN_PACKAGES = [
   'xorriso', 'genisoimage', 'qemu-system-x86', 'ovmf', 'mtools', 'dosfstools', 'exfatprogs',
   'ntfs-3g', 'fusefat', 'wimtools', 'udftools', 'p7zip-full', 'libarchive-tools', 'osslsigncode',
-  'python3-pefile', 'fdisk', 'binutils',
-  // nasm assembles build/bootcode (the MBR, FAT32 boot sector and bootmgr stand-in); a test re-assembles and compares
+  'python3-pefile', 'fdisk', 'binutils', 'openssl',
+  // nasm assembles build/bootcode (the MBR and FAT32 boot code); a test re-assembles and compares
   'nasm',
+  // python3 runs test/module/Send-CtrlC.py (pwsh on a pseudo-terminal, a real Ctrl+C)
+  'python3',
   // wine runs the win-x64 engine in the tests (about 100 MB, ~30 s to install; packaging.md §2.3)
   'wine64', 'wine',
 ];

@@ -212,6 +212,18 @@ export function tempFiles(folder: string): string[] {
   return readdirSync(folder).filter((n) => n.endsWith('.cmtsmedia-tmp')).map((n) => join(folder, n));
 }
 
+/** The first 512 bytes of a disk image or device (the MBR sector). */
+export function readSector0(path: string): Buffer {
+  const sector = Buffer.alloc(512);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, sector, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return sector;
+}
+
 /** SHA-256 of a file, read in 4 MiB pieces (media files are hundreds of MiB). */
 export function sha256(path: string): string {
   const hash = createHash('sha256');

@@ -4,10 +4,10 @@
 // table and no half-valid file system shows up. The next run reports the killed operation
 // Interrupted, and a new creation onto the same device succeeds. Root only (losetup).
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, truncateSync, writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, lockFiles, makeBigSite, scratchDir, sleep } from './harness.js';
+import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, lockFiles, makeBigSite, readSector0, scratchDir, sleep } from './harness.js';
 import { mediaTargets } from './targets.js';
 
 const usable = isRoot && ['losetup', 'lsblk', 'wimcapture', 'fsck.fat', 'mdir'].every(hasTool) && (() => {
@@ -40,17 +40,6 @@ describe.runIf(usable)('UFD+FORMAT onto a loop device, killed mid-write', () => 
     scratch.cleanup();
   });
 
-  const firstSector = (): Buffer => {
-    const sector = Buffer.alloc(512);
-    const fd = openSync(device, 'r');
-    try {
-      readSync(fd, sector, 0, 512, 0);
-    } finally {
-      closeSync(fd);
-    }
-    return sector;
-  };
-
   it('leaves the device without a partition table; the next run reports Interrupted and writes it whole', async () => {
     const state = ensureDir(join(scratch.dir, 'state'));
     const params = { mediaType: 'UFD+FORMAT', destinationPath: device, bootImageId: 'PS100005', siteCatalog: site.catalog, allowLoopDevices: true };
@@ -62,7 +51,7 @@ describe.runIf(usable)('UFD+FORMAT onto a loop device, killed mid-write', () => 
     killed.kill('SIGKILL');
     await killed.exited;
     expect(killed.lines.some((m) => m.id === 1 && ('result' in m || 'error' in m)), 'the creation ended before the kill (test timing)').toBe(false);
-    expect(firstSector().every((b) => b === 0), 'sector 0 (the MBR) is written last, so a killed write leaves none').toBe(true);
+    expect(readSector0(device).every((b) => b === 0), 'sector 0 (the MBR) is written last, so a killed write leaves none').toBe(true);
     expect(ufdFormat.verify(device, site.wim)).not.toBeNull();
 
     const next = new EngineProcess(engine, { stateDir: state });

@@ -3,9 +3,9 @@
  * `mediaTargets`; a new media type joins the matrix by adding an entry here.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256 } from './harness.js';
+import { readSector0, sha256 } from './harness.js';
 
 export interface MediaTarget {
   readonly mediaType: 'CD' | 'UFD+FORMAT';
@@ -74,13 +74,7 @@ const cd: MediaTarget = {
  * MBR down last, so an image cut short has none.
  */
 function mbrPartition(image: string): { offsetBytes: number; sizeBytes: number } | string {
-  const sector = Buffer.alloc(512);
-  const fd = openSync(image, 'r');
-  try {
-    readSync(fd, sector, 0, 512, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const sector = readSector0(image);
   if (sector[510] !== 0x55 || sector[511] !== 0xaa) return 'no MBR signature';
   const entry = sector.subarray(0x1be, 0x1ce);
   if (entry[0] !== 0x80) return `partition 1 is not active (boot indicator 0x${entry[0]!.toString(16)})`;
