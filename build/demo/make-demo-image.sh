@@ -42,11 +42,11 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 T="$TMP/tree"
 mkdir -p "$T/Windows/Boot/PCAT" "$T/Windows/Boot/EFI" "$T/Windows/Boot/DVD/PCAT" \
-         "$T/Windows/Boot/DVD/EFI" "$T/Windows/Boot/Fonts" "$T/Windows/System32"
+         "$T/Windows/Boot/DVD/EFI/en-US" "$T/Windows/Boot/Fonts" "$T/Windows/System32"
 
 # The stand-ins, under the names Windows PE gives the real files.
 cp "$STUBS/etfsboot.com" "$T/Windows/Boot/DVD/PCAT/etfsboot.com"
-cp "$STUBS/efisys.bin"   "$T/Windows/Boot/DVD/EFI/efisys.bin"
+cp "$STUBS/efisys.bin"   "$T/Windows/Boot/DVD/EFI/en-US/efisys.bin"   # real images keep it only in a language folder
 cp "$STUBS/bootx64.efi"  "$T/Windows/Boot/EFI/bootmgfw.efi"    # -> efi\boot\bootx64.efi on the media
 cp "$STUBS/bootx64.efi"  "$T/Windows/Boot/EFI/bootmgr.efi"     # -> bootmgr.efi
 cp "$STUBS/bootmgr"      "$T/Windows/Boot/PCAT/bootmgr"        # -> bootmgr (BIOS boot of UFD+FORMAT disks)
@@ -75,7 +75,7 @@ site or the Windows ADK. It is NOT Windows PE and boots no operating system.
                                        (BIOS, USB disk): bootmgr stand-in, this is not Windows PE"
   Windows\Boot\EFI\bootmgfw.efi,       UEFI stand-in (x86-64): prints
   Windows\Boot\EFI\bootmgr.efi         "CmTsMedia demo media (UEFI): this is not Windows PE"
-  Windows\Boot\DVD\EFI\efisys.bin      FAT12 image with \EFI\BOOT\BOOTX64.EFI = that stand-in
+  Windows\Boot\DVD\EFI\en-US\efisys.bin FAT12 image with \EFI\BOOT\BOOTX64.EFI = that stand-in
   everything else                      text placeholders
 
 Rebuild: build/demo/make-stubs.sh, then build/demo/make-demo-image.sh (docs/demo.md).

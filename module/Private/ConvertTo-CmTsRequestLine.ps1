@@ -55,6 +55,10 @@ function ConvertTo-CmTsRequestLine {
         elseif ($value -is [bool] -or $value -is [System.Management.Automation.SwitchParameter]) {
             $wire[$key] = [bool]$value
         }
+        elseif ($value -is [System.Array]) {
+            # A list parameter (-ManagementPoint): an array of strings, also with one element.
+            $wire[$key] = [string[]]@($value)
+        }
         else {
             $wire[$key] = [string]$value
         }

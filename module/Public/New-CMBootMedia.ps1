@@ -66,7 +66,46 @@ function New-CMBootMedia {
     module without a ConfigMgr site. The resulting media boot and print a demo message.
 
     .PARAMETER MediaLabel
-    Volume label and MediaLabel.txt text. Default: "Configuration Manager".
+    Volume label and MediaLabel.txt text. Default: "Configuration Manager", as ConfigMgr's own media. An
+    empty or blank label is an error.
+
+    .PARAMETER MediaMode
+    Static (default): the media talk to one management point (SMSTSMP). Dynamic: the media carry several
+    management points (SMSTSLocationMPs) and ask one of them for the best one at boot.
+
+    .PARAMETER ManagementPoint
+    Names of the management points for the media, as in the site catalog. Default: the site's default
+    management point (Static) or every management point of the site, in catalog order (Dynamic). Static
+    media take exactly one.
+
+    .PARAMETER DistributionPoint
+    Take the boot image from this distribution point (a name in the site catalog) instead of the first
+    one that holds it.
+
+    .PARAMETER AllowUnknownMachine
+    The media can deploy to computers the site does not know: the site's x64 and x86 "Unknown Computer"
+    GUIDs go into the media variables. Needs a site catalog of schema version 2 with "unknownMachines"
+    (New-CMBootMediaSiteCatalog writes one).
+
+    .PARAMETER AllowUnattended
+    No prompts for the network configuration or optional task sequences (TsmBootstrap.ini
+    Unattended=true). With -MediaPassword the password is still asked for, as in ConfigMgr.
+
+    .PARAMETER PrestartCommand
+    A command Windows PE runs before the task sequence wizard (Microsoft's alias PreExecCommandLine). Use
+    "cmd /c <script>" for scripts. ConfigMgr's variable name for it is not public (about_CmTsMedia,
+    "The media wizard's options"): try such media on a test computer first.
+
+    .PARAMETER PrestartFolder
+    A folder whose files go onto the media (under SMS\PKG\PRESTART) for -PrestartCommand to use.
+
+    .PARAMETER NoPrompt
+    UEFI boots start without "Press any key to boot from CD or DVD" (efisys_noprompt.bin of the boot
+    image).
+
+    .PARAMETER BootEx
+    Use the boot files signed by the Windows UEFI CA 2023 (the *_EX files of boot images serviced with
+    the 2024-04 update or later), as MakeWinPEMedia /bootex does. A boot image without them is an error.
 
     .PARAMETER Variable
     Task sequence variables to put on the media, as a hashtable of names and string values.
@@ -117,6 +156,23 @@ function New-CMBootMedia {
 
     On Windows (elevated): asks "All data on \\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB) with drive E:
     will be erased. Continue?", then takes the disk offline, writes it and brings it online again.
+
+    .EXAMPLE
+    New-CMBootMedia -MediaType CD -DestinationPath ./dynamic.iso -BootImageId PS100005 -SiteCatalog ./site.json -MediaMode Dynamic -ManagementPoint MP01.contoso.com, MP02.contoso.com -AllowUnknownMachine
+
+    Dynamic media that ask MP01 or MP02 for the best management point and can deploy to unknown computers.
+
+    .EXAMPLE
+    New-CMBootMedia -MediaType CD -DestinationPath ./kiosk.iso -BootImageId PS100005 -SiteCatalog ./site.json -AllowUnattended -NoPrompt -BootEx -PrestartCommand 'cmd /c prestart.cmd' -PrestartFolder ./prestart -DistributionPoint DP02.contoso.com
+
+    Media that boot UEFI without the key prompt using the 2023-signed boot files, run prestart.cmd from
+    the media before the wizard, skip its prompts, and take the boot image from DP02.
+
+    .EXAMPLE
+    $media = New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso
+    [System.IO.File]::WriteAllBytes("$PWD/media.cer", $media.Certificate.Export('Cert'))
+
+    Exports the media certificate (public part) for registration with the site.
 
     .EXAMPLE
     $job = New-CMBootMedia -Demo -MediaType CD -DestinationPath ./demo.iso -AsJob
@@ -198,6 +254,30 @@ function New-CMBootMedia {
 
         [ValidateNotNullOrEmpty()]
         [string] $MediaLabel,
+
+        [ValidateSet('Static', 'Dynamic')]
+        [string] $MediaMode,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]] $ManagementPoint,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $DistributionPoint,
+
+        [switch] $AllowUnknownMachine,
+
+        [switch] $AllowUnattended,
+
+        [Alias('PreExecCommandLine')]
+        [ValidateNotNullOrEmpty()]
+        [string] $PrestartCommand,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $PrestartFolder,
+
+        [switch] $NoPrompt,
+
+        [switch] $BootEx,
 
         [hashtable] $Variable,
 
@@ -290,9 +370,18 @@ function New-CMBootMedia {
             mediaPassword         = $MediaPassword
             certificatePath       = $certificate
             certificatePassword   = $CertificatePassword
-            mediaLabel            = $MediaLabel
             variables             = $Variable
             connectionOptions     = $ConnectionOptions
+        }
+        # Only what the caller gave: an unbound [string] is '' in PowerShell, which the engine refuses as a label.
+        $optional = @{ MediaLabel = 'mediaLabel'; MediaMode = 'mediaMode'; ManagementPoint = 'managementPoints'; DistributionPoint = 'distributionPoint'; PrestartCommand = 'prestartCommand' }
+        foreach ($name in $optional.Keys) {
+            if ($PSBoundParameters.ContainsKey($name)) { $request[$optional[$name]] = $PSBoundParameters[$name] }
+        }
+        if ($PrestartFolder) { $request['prestartFolder'] = $paths.GetUnresolvedProviderPathFromPSPath($PrestartFolder) }
+        $switches = @{ AllowUnknownMachine = 'allowUnknownMachine'; AllowUnattended = 'allowUnattended'; NoPrompt = 'noPrompt'; BootEx = 'bootEx' }
+        foreach ($name in $switches.Keys) {
+            if ($PSBoundParameters.ContainsKey($name) -and [bool]$PSBoundParameters[$name]) { $request[$switches[$name]] = $true }
         }
         if ($PSBoundParameters.ContainsKey('CertificateValidStart')) { $request['certificateValidStart'] = $CertificateValidStart }
         if ($PSBoundParameters.ContainsKey('CertificateValidEnd')) { $request['certificateValidEnd'] = $CertificateValidEnd }
@@ -312,9 +401,11 @@ function New-CMBootMedia {
                 SiteCatalog     = $catalog
                 Confirm         = $false
             }
-            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug') {
+            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug',
+                'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx') {
                 if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
             }
+            if ($PrestartFolder) { $forward['PrestartFolder'] = $request['prestartFolder'] }
             if ($certificate) { $forward['CertificatePath'] = $certificate }
             $manifest = [System.IO.Path]::Combine($script:ModuleBase, 'CmTsMedia.psd1')
             $command = 'New-CMBootMedia -MediaType {0} -DestinationPath {1} -BootImageId {2}' -f $MediaType, $destination, $BootImageId

@@ -115,6 +115,8 @@ Describe 'Against the real engine' {
             CertificatePath = (Join-Path $TestDrive 'media.pfx'); CertificatePassword = $secret
             CertificateValidStart = [datetime]::Now; CertificateValidEnd = [datetime]::Now.AddDays(30)
             MediaLabel = 'Contoso'; Variable = @{ OSDComputerName = 'PC01' }; ConnectionOptions = @{ Username = 'svc' }; Force = $true
+            MediaMode = 'Dynamic'; ManagementPoint = @('MP01.contoso.com'); DistributionPoint = 'DP01.contoso.com'; AllowUnknownMachine = $true
+            AllowUnattended = $true; PrestartCommand = 'cmd /c x.cmd'; PrestartFolder = $TestDrive; NoPrompt = $true; BootEx = $true
         }
         New-CMBootMedia @all -ErrorAction SilentlyContinue -ErrorVariable ev
         $ev.Count | Should -Be 1

@@ -31,6 +31,15 @@ Describe 'New-CMBootMedia parameters' {
         @{ Name = 'Force'; Type = 'switch'; Aliases = @() }
         @{ Name = 'ImageSize'; Type = 'long'; Aliases = @() }
         @{ Name = 'AsJob'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'MediaMode'; Type = 'string'; Aliases = @() }
+        @{ Name = 'ManagementPoint'; Type = 'string[]'; Aliases = @() }
+        @{ Name = 'DistributionPoint'; Type = 'string'; Aliases = @() }
+        @{ Name = 'AllowUnknownMachine'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'AllowUnattended'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'PrestartCommand'; Type = 'string'; Aliases = @('PreExecCommandLine') }
+        @{ Name = 'PrestartFolder'; Type = 'string'; Aliases = @() }
+        @{ Name = 'NoPrompt'; Type = 'switch'; Aliases = @() }
+        @{ Name = 'BootEx'; Type = 'switch'; Aliases = @() }
     ) {
         $parameter = $script:new.Parameters[$Name]
         $parameter | Should -Not -BeNullOrEmpty
@@ -43,6 +52,11 @@ Describe 'New-CMBootMedia parameters' {
         @($set.ValidValues) | Should -Be @('CD', 'UFD', 'UFD+FORMAT')
         { New-CMBootMedia -MediaType DVD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,New-CMBootMedia'
+    }
+
+    It 'restricts -MediaMode to Static and Dynamic' {
+        $set = $script:new.Parameters['MediaMode'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        @($set.ValidValues) | Should -Be @('Static', 'Dynamic')
     }
 
     It 'binds MediaType, DestinationPath and BootImageId by property name' {

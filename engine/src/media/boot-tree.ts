@@ -1,9 +1,10 @@
 import { CmTsError } from '../errors/index.js';
 import { bufferSource, treeFromPaths } from '../formats/sources.js';
 import type { FileSource, TreeDir, TreeFile } from '../formats/tree.js';
-import { efiBootFileName, type WimImage } from '../formats/wim/index.js';
+import type { MediaArchitecture, WimImage } from '../formats/wim/index.js';
+import { type BootFileOptions, type BootFiles, selectBootFiles } from './boot-files.js';
 
-/** The generated files of SPEC §5.1. */
+/** The files CmTsMedia generates for every medium (docs/media.md). */
 export interface GeneratedFiles {
   variablesDat: Uint8Array;
   tsmBootstrapIni: Uint8Array;
@@ -15,62 +16,42 @@ export interface BootMediaTree {
   /** El Torito entries: etfsboot.com (BIOS) and efisys.bin (UEFI); an arm64 image has no BIOS entry. */
   biosBoot?: TreeFile;
   uefiBoot?: TreeFile;
+  /** Firmware the media will not boot, with the boot image files missing for it. */
+  missingFirmware: BootFiles['missing'];
 }
 
-type Arch = 'x86' | 'x64' | 'arm64';
-
-/**
- * Where each boot file of the media comes from inside the boot image (SPEC §5.1). Files of a
- * firmware group are needed together: the BIOS group when the image has etfsboot.com, the UEFI
- * group when it has efisys.bin; at least one group must be there.
- */
-function bootFileMap(arch: Arch) {
-  return {
-    bios: [
-      ['bootmgr', '\\Windows\\Boot\\PCAT\\bootmgr'],
-      ['boot\\BCD', '\\Windows\\Boot\\DVD\\PCAT\\BCD'],
-      ['boot\\etfsboot.com', '\\Windows\\Boot\\DVD\\PCAT\\etfsboot.com'],
-    ],
-    uefi: [
-      [`efi\\boot\\${efiBootFileName(arch)}`, '\\Windows\\Boot\\EFI\\bootmgfw.efi'],
-      ['efi\\microsoft\\boot\\BCD', '\\Windows\\Boot\\DVD\\EFI\\BCD'],
-      ['efi\\microsoft\\boot\\efisys.bin', '\\Windows\\Boot\\DVD\\EFI\\efisys.bin'],
-    ],
-    optional: [['bootmgr.efi', '\\Windows\\Boot\\EFI\\bootmgr.efi']],
-    bootSdi: ['\\Windows\\Boot\\DVD\\PCAT\\boot.sdi', '\\Windows\\Boot\\DVD\\EFI\\boot.sdi'],
-    fonts: '\\Windows\\Boot\\Fonts',
-  } as const;
+export interface BootTreeInput {
+  readonly image: WimImage;
+  /** The boot image file itself: sources\boot.wim. */
+  readonly wim: FileSource;
+  readonly arch: MediaArchitecture;
+  readonly options: BootFileOptions;
+  readonly generated: GeneratedFiles;
+  /** Files of -PrestartFolder: [path relative to the media's prestart folder, source]. */
+  readonly prestartFiles?: ReadonlyArray<readonly [string, FileSource]>;
 }
 
-/** Lays out the media tree: boot files streamed from the WIM, the WIM itself, the generated files. */
-export function planBootMediaTree(image: WimImage, wim: FileSource, arch: Arch, generated: GeneratedFiles): BootMediaTree {
-  const map = bootFileMap(arch);
-  const entries: Array<[string, FileSource]> = [];
-  const hasBios = image.lookup(map.bios[2][1]) !== undefined;
-  const hasUefi = image.lookup(map.uefi[2][1]) !== undefined;
-  if (!hasBios && !hasUefi) throw new CmTsError('CMTSMEDIA_E_WIMNOFILE', `${map.bios[2][1]} or ${map.uefi[2][1]}`);
-  for (const [mediaPath, wimPath] of [...(hasBios ? map.bios : []), ...(hasUefi ? map.uefi : [])]) entries.push([mediaPath, image.source(wimPath)]);
-  for (const [mediaPath, wimPath] of map.optional) if (image.lookup(wimPath)) entries.push([mediaPath, image.source(wimPath)]);
-  const bootSdi = map.bootSdi.find((path) => image.lookup(path));
-  if (!bootSdi) throw new CmTsError('CMTSMEDIA_E_WIMNOFILE', map.bootSdi[0]);
-  entries.push(['boot\\boot.sdi', image.source(bootSdi)]);
-  if (image.lookup(map.fonts)?.isDirectory) {
-    for (const font of image.list(map.fonts).filter((e) => !e.isDirectory)) {
-      const name = font.path.slice(font.path.lastIndexOf('\\') + 1);
-      entries.push([`boot\\fonts\\${name}`, image.source(font.path)], [`efi\\microsoft\\boot\\fonts\\${name}`, image.source(font.path)]);
-    }
-  }
-  entries.push(
-    ['sources\\boot.wim', wim],
+/** Where -PrestartFolder's files go on the media (docs/media.md, "Prestart command"). */
+export const prestartMediaFolder = 'SMS\\PKG\\PRESTART';
+
+/** Lays out the media tree (docs/media.md): boot files streamed from the WIM, the WIM itself, the generated files. */
+export function planBootMediaTree(input: BootTreeInput): BootMediaTree {
+  const boot = selectBootFiles(input.image, input.arch, input.options);
+  const { generated } = input;
+  const entries: Array<readonly [string, FileSource]> = [
+    ...boot.files,
+    ['sources\\boot.wim', input.wim],
     ['SMS\\data\\Variables.dat', bufferSource(generated.variablesDat, 'Variables.dat')],
     ['SMS\\data\\TsmBootstrap.ini', bufferSource(generated.tsmBootstrapIni, 'TsmBootstrap.ini')],
     ['MediaLabel.txt', bufferSource(generated.mediaLabelTxt, 'MediaLabel.txt')],
-  );
+    ...(input.prestartFiles ?? []).map(([path, source]) => [`${prestartMediaFolder}\\${path}`, source] as const),
+  ];
   const root = treeFromPaths(entries);
   return {
     root,
-    ...(hasBios ? { biosBoot: findFile(root, 'boot\\etfsboot.com') } : {}),
-    ...(hasUefi ? { uefiBoot: findFile(root, 'efi\\microsoft\\boot\\efisys.bin') } : {}),
+    ...(boot.biosBootPath ? { biosBoot: findFile(root, boot.biosBootPath) } : {}),
+    ...(boot.uefiBootPath ? { uefiBoot: findFile(root, boot.uefiBootPath) } : {}),
+    missingFirmware: boot.missing,
   };
 }
 

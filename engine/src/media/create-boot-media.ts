@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
-import { buildMediaVariables, defaultMediaLabel, encodeMediaLabel, mediaPfxPassword, newMediaGuid, encodeTsmBootstrapIni, encodeVariablesDat } from '../formats/mediavars/index.js';
+import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
 import { diskFileSource } from '../formats/sources.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination, type DestinationLock } from '../ops/locks.js';
@@ -12,7 +12,8 @@ import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia } from '../site/index.js';
 import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
-import { planBootMediaTree } from './boot-tree.js';
+import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
+import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteChoices } from './media-options.js';
 import { checkConnectionOptions } from './connection-options.js';
 import { ProgressReporter } from './progress.js';
 import { writeMedia, writeStepInfo, type MediaType } from './write-media.js';
@@ -73,6 +74,16 @@ export const createBootMediaParams = {
   certificateValidEnd: { type: 'datetime' },
   mediaLabel: { type: 'string' },
   variables: { type: 'stringMap' },
+  /** The console media wizard's options (docs/media.md, "Options"). */
+  mediaMode: { type: 'string', values: ['Static', 'Dynamic'] },
+  managementPoints: { type: 'stringList' },
+  distributionPoint: { type: 'string' },
+  allowUnknownMachine: { type: 'boolean' },
+  allowUnattended: { type: 'boolean' },
+  prestartCommand: { type: 'string' },
+  prestartFolder: { type: 'string' },
+  noPrompt: { type: 'boolean' },
+  bootEx: { type: 'boolean' },
   connectionOptions: { type: 'stringMap', secret: true },
   force: { type: 'boolean' },
   ...diskTargetParams,
@@ -89,6 +100,11 @@ export interface BootMediaResult {
   mediaGuid: string;
   certificateThumbprint: string;
   certificateNotAfter: string;
+  /** The media certificate's public part, DER as base64 (for export or registration with the site). */
+  certificate: string;
+  /** Firmware the media boot: BIOS and/or UEFI. */
+  firmware: string[];
+  mediaLabel: string;
   durationMs: number;
 }
 
@@ -122,6 +138,8 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   if (params.disk && params.mediaType !== 'UFD+FORMAT') throw new CmTsError('E_INVALIDARG', 'parameter disk applies only to mediaType UFD+FORMAT');
   const validFrom = params.certificateValidStart ?? started;
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
+  const label = checkMediaLabel(params.mediaLabel);
+  checkOptions(params);
 
   sweepOperations();
   const operation = new Operation({ mediaType: params.mediaType, destinationPath, bootImageId: params.bootImageId });
@@ -133,9 +151,10 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     if (connectionWarning) context.event('warning', { message: connectionWarning });
     progress.next();
     const catalog = await loadSiteCatalog(resolve(params.siteCatalog));
-    const site = await resolveBootMedia(catalog, params.bootImageId);
-    progress.log(`site ${site.siteCode}: management point ${site.managementPoint.url}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
+    const site = await resolveBootMedia(catalog, params.bootImageId, siteChoices(params));
+    progress.log(`site ${site.siteCode}: management point ${site.mediaManagementPoints.map((mp) => mp.url).join(', ')}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
     if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
+    const prestartFiles = params.prestartFolder ? await listPrestartFolder(resolve(params.prestartFolder)) : undefined;
     if (params.mediaType === 'CD') await checkCdDestination(destinationPath, params.force === true);
     lock = lockDestination(destinationPath, operation.id);
 
@@ -157,28 +176,17 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     if (params.mediaPassword === undefined || params.mediaPassword === '') {
       context.event('warning', { message: 'No media password: the media variables and the media certificate\'s private key are protected only by a publicly known key. Anyone holding the media can use them. Pass -MediaPassword for real deployments.' });
     }
-    const variables = buildMediaVariables({
-      mediaGuid,
-      mediaPfx: pfx.pfx,
-      managementPointUrl: site.managementPoint.url,
-      siteCode: site.siteCode,
-      bootImagePackageId: site.bootImage.packageId,
-      launchMode: params.mediaType,
-      httpPort: site.httpPort,
-      httpsPort: site.httpsPort,
-      caCertificates: site.caCertificates,
-      siteSigningCertificate: site.siteSigningCertificate,
-      userVariables: params.variables ?? {},
-    });
-    const label = params.mediaLabel ?? defaultMediaLabel;
-    const generated = {
-      variablesDat: encodeVariablesDat(variables, params.mediaPassword || undefined),
-      tsmBootstrapIni: encodeTsmBootstrapIni({ passwordRequired: Boolean(params.mediaPassword) }),
-      mediaLabelTxt: encodeMediaLabel(label),
-    };
-
+    if (params.prestartCommand) {
+      context.event('warning', { message: `ConfigMgr's media variable for the prestart command is not public; CmTsMedia writes ${prestartCommandVariable} (docs/media.md, "Prestart command"). Try the media on a test computer first.` });
+    }
+    const generated = generateFiles(params, site, { mediaGuid, pfx: pfx.pfx, label, catalogPath: catalog.path });
     progress.next();
-    const tree = planBootMediaTree(image, await diskFileSource(site.bootImage.wimPath), arch, generated);
+    const tree = planBootMediaTree({
+      image, wim: await diskFileSource(site.bootImage.wimPath), arch, generated,
+      options: { noPrompt: params.noPrompt === true, bootEx: params.bootEx === true },
+      ...(prestartFiles ? { prestartFiles } : {}),
+    });
+    reportFirmware(tree, context, progress);
     const { bytesWritten } = await writeMedia(params.mediaType, tree, destinationPath, {
       label,
       timestamp: environment.fixedTimestamp ?? started,
@@ -202,6 +210,9 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
       mediaGuid,
       certificateThumbprint: pfx.thumbprint,
       certificateNotAfter: pfx.notAfter.toISOString(),
+      certificate: Buffer.from(pfx.certificateDer).toString('base64'),
+      firmware: [...(tree.biosBoot ? ['BIOS'] : []), ...(tree.uefiBoot ? ['UEFI'] : [])],
+      mediaLabel: label,
       durationMs: environment.now().getTime() - started.getTime(),
     };
   } catch (err) {
@@ -214,6 +225,14 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   }
 }
 
+/** A firmware the media will not boot is said in a warning and the log, never dropped silently. */
+function reportFirmware(tree: BootMediaTree, context: RequestContext, progress: ProgressReporter): void {
+  for (const { firmware, files } of tree.missingFirmware) {
+    const message = `The media will not boot on ${firmware} firmware: the boot image lacks ${files.join(', ')}.`;
+    context.event('warning', { message });
+    progress.log(message);
+  }
+}
 
 /** A CD destination is a file path whose folder exists; an existing file needs force. */
 async function checkCdDestination(path: string, force: boolean): Promise<void> {

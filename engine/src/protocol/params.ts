@@ -7,6 +7,7 @@ export type ParamSpec =
   | { type: 'count'; required?: boolean }
   | { type: 'datetime'; required?: boolean }
   | { type: 'stringMap'; required?: boolean; secret?: boolean }
+  | { type: 'stringList'; required?: boolean }
   | { type: 'object'; required?: boolean; fields: FieldSpecs }
   | { type: 'id'; required?: boolean };
 
@@ -38,6 +39,8 @@ type ValueOf<S extends ParamSpec> = S extends { type: 'string'; values: readonly
       ? Date
       : S extends { type: 'stringMap' }
         ? Record<string, string>
+        : S extends { type: 'stringList' }
+        ? string[]
         : S extends { type: 'object'; fields: infer F extends FieldSpecs }
           ? { -readonly [K in keyof F]: FieldValue<F[K]> }
           : string | number;
@@ -103,6 +106,9 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
       }
       return value;
     }
+    case 'stringList':
+      if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s.length > 0 && !s.includes('\u0000'))) bad('an array of non-empty strings');
+      return [...(value as string[])];
     case 'object':
       return convertObject(name, spec.fields, value);
     case 'id':

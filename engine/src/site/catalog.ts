@@ -1,5 +1,5 @@
 /**
- * The site catalog, schema version 1 (SPEC §4; docs/site-catalog.md): the little of a ConfigMgr
+ * The site catalog, schema versions 1 and 2 (docs/site-catalog.md): the little of a ConfigMgr
  * site that boot media need. Loading checks the structure only; the SDK's site errors
  * (NODEFAULTMP, NOMPCERTS, ...) come from resolveBootMedia, which reads the files.
  */
@@ -18,7 +18,16 @@ export interface CatalogManagementPoint {
   readonly default: boolean;
   /** Absolute paths of PEM or DER files; empty when the catalog lists none. */
   readonly certificates: readonly string[];
+  /** v2: the MP's SSLState capability (MPLIST): 0 HTTP, 63 HTTPS; undefined in v1 catalogs. */
+  readonly sslState?: number;
   readonly extensions?: Extensions;
+}
+
+/** v2: the GUIDs of the site's "Unknown Computer" objects (MPKEYINFORMATIONMEDIA), unbraced. */
+export interface UnknownMachines {
+  readonly x64?: string;
+  readonly x86?: string;
+  readonly arm64?: string;
 }
 
 export interface CatalogDistributionPoint {
@@ -43,7 +52,7 @@ export interface CatalogBootImage {
 export interface SiteCatalog {
   /** Absolute path of the catalog file. */
   readonly path: string;
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 1 | 2;
   readonly siteCode: string;
   readonly siteName?: string;
   readonly clientPorts: { readonly http: number; readonly https: number };
@@ -54,6 +63,10 @@ export interface SiteCatalog {
   readonly siteSigningCertificate?: string;
   readonly distributionPoints: readonly CatalogDistributionPoint[];
   readonly bootImages: readonly CatalogBootImage[];
+  /** v2: the hierarchy's trusted root key, uppercase hex (MPKEYINFORMATION TRUSTEDROOTKEY). */
+  readonly trustedRootKey?: string;
+  /** v2: the unknown-computer GUIDs, for media with -AllowUnknownMachine. */
+  readonly unknownMachines?: UnknownMachines;
   readonly extensions?: Extensions;
 }
 
@@ -65,6 +78,7 @@ class Field {
     readonly value: unknown,
     readonly path: string,
     private readonly catalogPath: string,
+    private readonly version: number = 1,
   ) {}
 
   fail(problem: string): never {
@@ -78,14 +92,14 @@ class Field {
   key(name: string): Field {
     const value = (this.value as Record<string, unknown>)[name];
     const path = /^[A-Za-z_$][\w$]*$/.test(name) ? `${this.path}.${name}` : `${this.path}[${JSON.stringify(name)}]`;
-    return new Field(Object.prototype.hasOwnProperty.call(this.value, name) ? value : undefined, path, this.catalogPath);
+    return new Field(Object.prototype.hasOwnProperty.call(this.value, name) ? value : undefined, path, this.catalogPath, this.version);
   }
 
   /** An object whose keys are `known` or "extensions" (itself an object of anything). */
   object(known: readonly string[]): Field {
     if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value)) this.fail('must be an object');
     for (const name of Object.keys(this.value)) {
-      if (name !== 'extensions' && !known.includes(name)) this.key(name).fail('is not a field of site catalog schema version 1 (put your own data under "extensions")');
+      if (name !== 'extensions' && !known.includes(name)) this.key(name).fail(`is not a field of site catalog schema version ${this.version} (put your own data under "extensions")`);
     }
     return this;
   }
@@ -128,7 +142,7 @@ class Field {
 
   array(): Field[] {
     if (!Array.isArray(this.required().value)) this.fail('must be an array');
-    return (this.value as unknown[]).map((item, i) => new Field(item, `${this.path}[${i}]`, this.catalogPath));
+    return (this.value as unknown[]).map((item, i) => new Field(item, `${this.path}[${i}]`, this.catalogPath, this.version));
   }
 }
 
@@ -145,6 +159,10 @@ function decodeText(bytes: Buffer): string {
 }
 
 const siteCodePattern = /^[A-Za-z0-9]{3}$/;
+const guidPattern = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+const hexPattern = /^(?:[0-9A-Fa-f]{2})+$/;
+/** Fields that schema version 2 adds, by the object that has them. */
+const v2Fields = { root: ['trustedRootKey', 'unknownMachines'], managementPoint: ['sslState'] } as const;
 const packageIdPattern = /^[A-Za-z0-9]{3}[0-9A-Fa-f]{5}$/;
 
 /**
@@ -170,9 +188,16 @@ export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalo
   const root = new Field(json, '$', catalogPath);
   // The version first: a newer catalog should say so rather than list its new fields as unknown.
   if (typeof json !== 'object' || json === null || Array.isArray(json)) root.fail('must be an object');
-  const version = root.key('schemaVersion');
-  if (version.required().value !== 1) version.fail(`${JSON.stringify(version.value)} is not supported: this CmTsMedia reads schema version 1`);
-  root.object(['schemaVersion', 'siteCode', 'siteName', 'clientPorts', 'managementPoints', 'caCertificates', 'siteSigningCertificate', 'distributionPoints', 'bootImages']);
+  const versionField = root.key('schemaVersion');
+  const schemaVersion = versionField.required().value;
+  if (schemaVersion !== 1 && schemaVersion !== 2) versionField.fail(`${JSON.stringify(schemaVersion)} is not supported: this CmTsMedia reads schema versions 1 and 2`);
+  const v2 = schemaVersion === 2;
+  const top = new Field(json, '$', catalogPath, schemaVersion as number);
+  return parseFields(top, folder, catalogPath, v2);
+}
+
+function parseFields(root: Field, folder: string, catalogPath: string, v2: boolean): SiteCatalog {
+  root.object(['schemaVersion', 'siteCode', 'siteName', 'clientPorts', 'managementPoints', 'caCertificates', 'siteSigningCertificate', 'distributionPoints', 'bootImages', ...(v2 ? v2Fields.root : [])]);
 
   const siteCode = root.key('siteCode').matching(siteCodePattern, 'a three-character site code');
   const siteName = root.key('siteName').present ? root.key('siteName').string() : undefined;
@@ -189,7 +214,7 @@ export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalo
 
   let defaultMp: Field | undefined;
   const managementPoints = root.key('managementPoints').array().map((mp): CatalogManagementPoint => {
-    mp.object(['name', 'url', 'default', 'certificates']);
+    mp.object(['name', 'url', 'default', 'certificates', ...(v2 ? v2Fields.managementPoint : [])]);
     const url = mp.key('url').string();
     let parsed: URL | undefined;
     try {
@@ -209,6 +234,7 @@ export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalo
       url,
       default: isDefault,
       certificates: certificates.present ? certificates.array().map((c) => catalogFile(folder, c.string())) : [],
+      ...(mp.key('sslState').present ? { sslState: mp.key('sslState').integer(0, 0xffff) } : {}),
       ...mp.extensions(),
     };
   });
@@ -254,9 +280,10 @@ export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalo
     };
   });
 
+  const rootKey = root.key('trustedRootKey');
   return {
     path: catalogPath,
-    schemaVersion: 1,
+    schemaVersion: v2 ? 2 : 1,
     siteCode,
     ...(siteName !== undefined ? { siteName } : {}),
     clientPorts,
@@ -265,8 +292,19 @@ export function parseSiteCatalog(json: unknown, catalogPath: string): SiteCatalo
     ...(siteSigningCertificate !== undefined ? { siteSigningCertificate } : {}),
     distributionPoints,
     bootImages,
+    ...(rootKey.present ? { trustedRootKey: rootKey.matching(hexPattern, 'hexadecimal text (the TRUSTEDROOTKEY of the MP\'s key information)').toUpperCase() } : {}),
+    ...(root.key('unknownMachines').present ? { unknownMachines: parseUnknownMachines(root.key('unknownMachines')) } : {}),
     ...root.extensions(),
   };
+}
+
+function parseUnknownMachines(field: Field): UnknownMachines {
+  field.object(['x64', 'x86', 'arm64']);
+  const out: Record<string, string> = {};
+  for (const arch of ['x64', 'x86', 'arm64'] as const) {
+    if (field.key(arch).present) out[arch] = field.key(arch).matching(guidPattern, 'a GUID').replace(/[{}]/g, '');
+  }
+  return out;
 }
 
 export interface BootImageListing {

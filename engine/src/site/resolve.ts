@@ -8,13 +8,24 @@ import { stat } from 'node:fs/promises';
 import { readSmallFile } from '../ops/small-file.js';
 import { readCertificates } from '../certs/index.js';
 import { CmTsError } from '../errors/index.js';
-import type { Architecture, CatalogBootImage, SiteCatalog } from './catalog.js';
+import type { Architecture, CatalogBootImage, CatalogManagementPoint, SiteCatalog, UnknownMachines } from './catalog.js';
 import { distributionPoint, resolveCatalogPath } from './catalog.js';
+
+export interface MediaManagementPoint {
+  readonly name: string;
+  readonly url: string;
+  /** The catalog's sslState; else 0 for an http URL and 63 for https, as MPLIST reports them (docs/media.md). */
+  readonly sslState: number;
+}
 
 export interface ResolvedBootMedia {
   readonly siteCode: string;
   readonly siteName?: string;
   readonly managementPoint: { readonly name: string; readonly url: string; readonly certificates: readonly Uint8Array[] };
+  /** The MPs the media talk to: -ManagementPoint in its order, else the default MP (static) or every MP (dynamic). */
+  readonly mediaManagementPoints: readonly MediaManagementPoint[];
+  readonly trustedRootKey?: string;
+  readonly unknownMachines?: UnknownMachines;
   /** DER; empty when the site lists none and its default MP is HTTP. */
   readonly caCertificates: readonly Uint8Array[];
   readonly siteSigningCertificate: Uint8Array;
@@ -77,19 +88,48 @@ export async function locateBootImage(
   return { checked };
 }
 
+/** What the media ask of the site besides the boot image (New-CMBootMedia -MediaMode, -ManagementPoint, -DistributionPoint). */
+export interface SiteChoices {
+  readonly mediaMode?: 'Static' | 'Dynamic';
+  /** MP names, matched case-insensitively against the catalog. */
+  readonly managementPoints?: readonly string[];
+  readonly distributionPoint?: string;
+}
+
+const sslStateOf = (mp: CatalogManagementPoint): number => mp.sslState ?? (new URL(mp.url).protocol === 'https:' ? 63 : 0);
+
+/** The media's MPs (see ResolvedBootMedia); a name that is not in the catalog, or two MPs for static media, is E_INVALIDARG. */
+function chooseManagementPoints(catalog: SiteCatalog, defaultMp: CatalogManagementPoint, choices: SiteChoices): MediaManagementPoint[] {
+  const dynamic = choices.mediaMode === 'Dynamic';
+  let chosen: readonly CatalogManagementPoint[] = dynamic ? catalog.managementPoints : [defaultMp];
+  if (choices.managementPoints && choices.managementPoints.length > 0) {
+    if (!dynamic && choices.managementPoints.length > 1) {
+      throw new CmTsError('E_INVALIDARG', `ManagementPoint names ${choices.managementPoints.length} management points; static media talk to one (use -MediaMode Dynamic for several)`);
+    }
+    chosen = choices.managementPoints.map((name) => {
+      const mp = catalog.managementPoints.find((m) => m.name.toUpperCase() === name.toUpperCase());
+      if (!mp) throw new CmTsError('E_INVALIDARG', `ManagementPoint ${name} is not in $.managementPoints of ${catalog.path} (${catalog.managementPoints.map((m) => m.name).join(', ')})`);
+      return mp;
+    });
+  }
+  return chosen.map((mp) => ({ name: mp.name, url: mp.url, sslState: sslStateOf(mp) }));
+}
+
 /**
  * Resolves `bootImageId` (case-insensitive) against the site. `data.reason` of an SDK error says
  * which file or field caused it; the detail is the SDK's ErrorDetail (MP name, package ID, or empty).
  */
-export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string): Promise<ResolvedBootMedia> {
+export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string, choices: SiteChoices = {}): Promise<ResolvedBootMedia> {
   const mp = catalog.managementPoints.find((m) => m.default);
   if (!mp) throw new CmTsError('CREATETSMEDIA_E_NODEFAULTMP', '', { reason: `no entry of $.managementPoints in ${catalog.path} has "default": true` });
+  const mediaManagementPoints = chooseManagementPoints(catalog, mp, choices);
 
   if (mp.certificates.length === 0) throw new CmTsError('CREATETSMEDIA_E_NOMPCERTS', mp.name, { reason: 'the default management point lists no certificates' });
   const mpCerts = await loadCertificates(mp.certificates);
   if (!('ders' in mpCerts)) throw new CmTsError('CREATETSMEDIA_E_NOMPCERTS', mp.name, { reason: mpCerts.reason });
 
-  const https = new URL(mp.url).protocol === 'https:';
+  const httpsMp = [mp, ...mediaManagementPoints].find((m) => new URL(m.url).protocol === 'https:');
+  const https = httpsMp !== undefined;
   const ca = await loadCertificates(catalog.caCertificates);
   if (!('ders' in ca)) {
     // Only an HTTPS MP needs the CA (SPEC §4); for an HTTP one an unreadable listed file is a catalog defect.
@@ -97,7 +137,7 @@ export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string
     const index = catalog.caCertificates.indexOf(ca.path);
     throw new CmTsError('E_INVALIDARG', `site catalog ${catalog.path}: $.caCertificates[${index}] cannot be used: ${ca.reason}`);
   }
-  if (https && ca.ders.length === 0) throw new CmTsError('CREATETSMEDIA_E_NOCACERT', '', { reason: `the default management point ${mp.url} uses HTTPS and $.caCertificates is empty` });
+  if (https && ca.ders.length === 0) throw new CmTsError('CREATETSMEDIA_E_NOCACERT', '', { reason: `the management point ${httpsMp.url} uses HTTPS and $.caCertificates is empty` });
 
   if (catalog.siteSigningCertificate === undefined) throw new CmTsError('CREATETSMEDIA_E_NOSITESIGNCERT', '', { reason: '$.siteSigningCertificate is not set' });
   const signing = await loadCertificates([catalog.siteSigningCertificate]);
@@ -106,12 +146,15 @@ export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string
   const packageId = bootImageId.toUpperCase();
   const image = catalog.bootImages.find((b) => b.packageId.toUpperCase() === packageId);
   if (!image) throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', bootImageId, { reason: `${bootImageId} is not in $.bootImages of ${catalog.path}` });
-  const { location, checked } = await locateBootImage(catalog, image);
+  const { location, checked } = await locateBootImage(catalog, imageOnDistributionPoint(catalog, image, choices.distributionPoint));
   if (location) {
     return {
       siteCode: catalog.siteCode.toUpperCase(),
       ...(catalog.siteName !== undefined ? { siteName: catalog.siteName } : {}),
       managementPoint: { name: mp.name, url: mp.url, certificates: mpCerts.ders },
+      mediaManagementPoints,
+      ...(catalog.trustedRootKey !== undefined ? { trustedRootKey: catalog.trustedRootKey } : {}),
+      ...(catalog.unknownMachines !== undefined ? { unknownMachines: catalog.unknownMachines } : {}),
       caCertificates: ca.ders,
       siteSigningCertificate: signing.ders[0]!,
       httpPort: catalog.clientPorts.http,
@@ -126,7 +169,22 @@ export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string
     };
   }
   throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', image.packageId, {
-    reason: checked.length === 0 ? 'the boot image lists no distribution points' : 'the boot image file is on none of its distribution points',
+    reason: checked.length === 0 ? 'the boot image lists no distribution points'
+      : choices.distributionPoint ? `the boot image file is not on distribution point ${choices.distributionPoint}`
+        : 'the boot image file is on none of its distribution points',
     checked,
   });
+}
+
+/** The image as found on one DP only (-DistributionPoint): a DP the catalog does not list is E_INVALIDARG, one the image does not list MISSINGPACKAGE. */
+function imageOnDistributionPoint(catalog: SiteCatalog, image: CatalogBootImage, name: string | undefined): CatalogBootImage {
+  if (name === undefined) return image;
+  if (!catalog.distributionPoints.some((dp) => dp.name.toUpperCase() === name.toUpperCase())) {
+    throw new CmTsError('E_INVALIDARG', `DistributionPoint ${name} is not in $.distributionPoints of ${catalog.path} (${catalog.distributionPoints.map((d) => d.name).join(', ')})`);
+  }
+  const listed = image.distributionPoints.filter((dp) => dp.toUpperCase() === name.toUpperCase());
+  if (listed.length === 0) {
+    throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', image.packageId, { reason: `boot image ${image.packageId} is not distributed to ${name} ($.bootImages distributionPoints: ${image.distributionPoints.join(', ')})` });
+  }
+  return { ...image, distributionPoints: listed };
 }

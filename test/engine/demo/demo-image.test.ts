@@ -20,7 +20,7 @@ const expectedFiles = [
   'README.txt',
   'Windows/Boot/DVD/EFI/BCD',
   'Windows/Boot/DVD/EFI/boot.sdi',
-  'Windows/Boot/DVD/EFI/efisys.bin',
+  'Windows/Boot/DVD/EFI/en-US/efisys.bin',
   'Windows/Boot/DVD/PCAT/BCD',
   'Windows/Boot/DVD/PCAT/boot.sdi',
   'Windows/Boot/DVD/PCAT/etfsboot.com',
@@ -90,7 +90,7 @@ describe('demo boot image', () => {
     it('boot files are the stand-ins, byte for byte (wimextract)', () => {
       const got = (p: string) => readFileSync(join(scratch, 'committed', p));
       expect(got('Windows/Boot/DVD/PCAT/etfsboot.com').equals(stub('etfsboot.com'))).toBe(true);
-      expect(got('Windows/Boot/DVD/EFI/efisys.bin').equals(stub('efisys.bin'))).toBe(true);
+      expect(got('Windows/Boot/DVD/EFI/en-US/efisys.bin').equals(stub('efisys.bin'))).toBe(true);
       expect(got('Windows/Boot/EFI/bootmgfw.efi').equals(stub('bootx64.efi'))).toBe(true);
       expect(got('Windows/Boot/EFI/bootmgr.efi').equals(stub('bootx64.efi'))).toBe(true);
       expect(got('Windows/Boot/PCAT/bootmgr').equals(stub('bootmgr'))).toBe(true);

@@ -8,6 +8,7 @@ import { createBootMedia, type CreateBootMediaParams } from '../../../engine/src
 import { readOperation } from '../../../engine/src/ops/operations.js';
 import type { RequestContext } from '../../../engine/src/protocol/server.js';
 import { bootIsoBios, bootIsoUefi, qemuUnavailable } from '../../helpers/qemu.js';
+import { isoFile as extract, isoFiles } from '../../helpers/xorriso.js';
 
 const demoCatalog = resolve('module/Demo/site.json');
 let scratch: string;
@@ -47,14 +48,7 @@ function context(onEvent?: (name: string, fields: Record<string, unknown>, contr
 const base = (destinationPath: string): CreateBootMediaParams =>
   ({ mediaType: 'CD', destinationPath, bootImageId: 'PS100005', siteCatalog: demoCatalog }) as CreateBootMediaParams;
 
-/** Reads one file out of the ISO with xorriso (an independent reader). */
-function isoFile(iso: string, path: string): Buffer {
-  const out = join(scratch, `x-${Math.random().toString(16).slice(2)}`);
-  execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', path, out], { stdio: 'ignore' });
-  const bytes = readFileSync(out);
-  rmSync(out);
-  return bytes;
-}
+const isoFile = (iso: string, path: string): Buffer => extract(iso, path, scratch);
 
 function hasTool(tool: string): boolean {
   try {
@@ -97,12 +91,7 @@ describe.skipIf(!hasTool('xorriso'))('createBootMedia, CD, against the demo site
   });
 
   it('holds the SPEC §5.1 tree', () => {
-    const listing = execFileSync('xorriso', ['-indev', iso, '-find', '/', '-type', 'f'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.replace(/^'|'$/g, ''))
-      .sort();
-    expect(listing).toEqual(
+    expect(isoFiles(iso)).toEqual(
       [
         '/MediaLabel.txt', '/SMS/data/TsmBootstrap.ini', '/SMS/data/Variables.dat', '/boot/BCD', '/boot/boot.sdi', '/boot/etfsboot.com',
         '/boot/fonts/wgl4_boot.ttf', '/bootmgr', '/bootmgr.efi', '/efi/boot/bootx64.efi', '/efi/microsoft/boot/BCD',

@@ -17,7 +17,9 @@ it('Variables.dat of boot media: decrypts with the media password, and _SMSTSMed
     buildMediaVariables({
       mediaGuid,
       mediaPfx: pfx.pfx,
-      managementPointUrl: 'http://MP01.contoso.com',
+      managementPointUrls: ['http://MP01.contoso.com'],
+      mediaMode: 'Static',
+      iisSslState: 0,
       siteCode: 'PS1',
       bootImagePackageId: 'PS100005',
       launchMode: 'CD',

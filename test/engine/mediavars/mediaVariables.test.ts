@@ -12,7 +12,9 @@ import {
 const input: BootMediaVariablesInput = {
   mediaGuid: '8AE6B618-77EC-46CB-B1B5-88F693E0A1C2',
   mediaPfx: new Uint8Array([0x30, 0x82, 0x07, 0x3e, 0x0a]),
-  managementPointUrl: 'http://MP01.contoso.com',
+  managementPointUrls: ['http://MP01.contoso.com'],
+  mediaMode: 'Static',
+  iisSslState: 0,
   siteCode: 'PS1',
   bootImagePackageId: 'PS100005',
   launchMode: 'CD',
@@ -22,18 +24,43 @@ const input: BootMediaVariablesInput = {
 
 
 describe('buildMediaVariables', () => {
-  it('lists the SPEC §5.2 boot-media variables', () => {
+  it('lists the static boot-media variables in ordinal name order, as the one real listing (docs/media.md)', () => {
     expect(buildMediaVariables(input)).toEqual([
-      ['_SMSMediaGuid', '8AE6B618-77EC-46CB-B1B5-88F693E0A1C2'],
-      ['_SMSTSMediaPFX', '3082073E0A'],
       ['SMSTSMP', 'http://MP01.contoso.com'],
-      ['_SMSTSSiteCode', 'PS1'],
+      ['_SMSMediaGuid', '8AE6B618-77EC-46CB-B1B5-88F693E0A1C2'],
       ['_SMSTSBootMediaPackageID', 'PS100005'],
-      ['_SMSTSLaunchMode', 'CD'],
       ['_SMSTSHTTPPort', '80'],
       ['_SMSTSHTTPSPort', '443'],
+      ['_SMSTSIISSSLState', '0'],
+      ['_SMSTSLaunchMode', 'CD'],
+      ['_SMSTSMediaPFX', '3082073E0A'],
       ['_SMSTSMediaType', 'BootMedia'],
+      ['_SMSTSSiteCode', 'PS1'],
+      ['_SMSTSUseFirstCert', '1'],
     ]);
+  });
+
+  it('dynamic media carry SMSTSLocationMPs (URLs joined by *) instead of SMSTSMP', () => {
+    const vars = new Map(buildMediaVariables({ ...input, mediaMode: 'Dynamic', managementPointUrls: ['http://mp1.contoso.com', 'https://mp2.contoso.com'] }));
+    expect(vars.get('SMSTSLocationMPs')).toBe('http://mp1.contoso.com*https://mp2.contoso.com');
+    expect(vars.has('SMSTSMP')).toBe(false);
+  });
+
+  it('adds the root key, the unknown-computer GUIDs and the prestart command when given', () => {
+    const vars = buildMediaVariables({
+      ...input,
+      publicRootKey: '0602000000A40000',
+      unknownMachines: { x64: '1A2B3C4D-0000-4000-8000-000000000001', x86: '1A2B3C4D-0000-4000-8000-000000000002' },
+      prestartCommand: 'cmd /c prestart.cmd',
+    });
+    const names = vars.map(([name]) => name);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const byName = new Map(vars);
+    expect(byName.get('_SMSTSPublicRootKey')).toBe('0602000000A40000');
+    expect(byName.get('_SMSTSx64UnknownMachineGUID')).toBe('1A2B3C4D-0000-4000-8000-000000000001');
+    expect(byName.get('_SMSTSx86UnknownMachineGUID')).toBe('1A2B3C4D-0000-4000-8000-000000000002');
+    expect(byName.get('_SMSTSPreExecCommandLine')).toBe('cmd /c prestart.cmd');
+    expect(names).not.toContain('_SMSTSarm64UnknownMachineGUID');
   });
 
   it('adds CA and site signing certificates as uppercase hex DER, then user variables in order', () => {
@@ -43,13 +70,13 @@ describe('buildMediaVariables', () => {
       siteSigningCertificate: new Uint8Array([0xef]),
       userVariables: { SMSTSPreferredAdvertID: 'PS120001', OSDComputerName: 'PC-%SERIAL%' },
     });
-    expect(vars.slice(9)).toEqual([
-      ['_SMSTSRootCACerts', 'AB01*CD'],
-      ['_SMSTSSiteSigningCertificate', 'EF'],
+    expect(new Map(vars).get('_SMSTSRootCACerts')).toBe('AB01*CD');
+    expect(new Map(vars).get('_SMSTSSiteSigningCertificate')).toBe('EF');
+    expect(vars.slice(13)).toEqual([
       ['SMSTSPreferredAdvertID', 'PS120001'],
       ['OSDComputerName', 'PC-%SERIAL%'],
     ]);
-    expect(buildMediaVariables({ ...input, userVariables: [['B', '1'], ['A', '2']] }).slice(9)).toEqual([['B', '1'], ['A', '2']]);
+    expect(buildMediaVariables({ ...input, userVariables: [['B', '1'], ['A', '2']] }).slice(11)).toEqual([['B', '1'], ['A', '2']]);
   });
 
   it('user variables cannot override reserved names, in any case, nor repeat', () => {

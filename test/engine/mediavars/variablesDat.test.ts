@@ -70,7 +70,7 @@ describe('encodeVariablesDat', () => {
     '<var name="Tricky"><![CDATA[a]]]]><![CDATA[>b]]]]]><![CDATA[>c<d>&e"f\'\r\n\tg ÄÖ€ 😀]]></var>' +
     '</MediaVarList>';
 
-  it('writes the SPEC §5.2 header: magic, 20, plainLen, cipherLen, CALG_AES_128, 0 and no trailer', () => {
+  it('writes the header: magic, 20, plainLen, cipherLen, CALG_AES_128, 0, then the trailer real files carry', () => {
     const dat = encodeVariablesDat(vars, 'pw');
     const plainLen = (xml.length + 1) * 2; // UTF-16 code units of the XML and the NUL
     const cipherLen = (Math.floor(plainLen / 16) + 1) * 16;
@@ -80,7 +80,28 @@ describe('encodeVariablesDat', () => {
     expect(view.getUint32(12, true)).toBe(cipherLen);
     expect(view.getUint32(16, true)).toBe(0x660e);
     expect(view.getUint32(20, true)).toBe(0);
-    expect(dat.length).toBe(24 + cipherLen);
+    // 20 header bytes + plainLen + 18 after the magic (docs/media.md), 16 more when fewer than 8 would follow.
+    const pad = cipherLen - plainLen;
+    const trailer = 18 - pad >= 8 ? 18 - pad : 34 - pad;
+    expect(dat.length).toBe(24 + cipherLen + trailer);
+    expect(hex(dat.subarray(24 + cipherLen))).toBe('00'.repeat(trailer));
+  });
+
+  it('is read by a PXEThief-style reader (data[24:-8]) for every pad length, and by ours', () => {
+    const pads = new Set<number>();
+    for (let extra = 0; extra < 8; extra++) {
+      const list: Array<[string, string]> = [...vars, ['Filler', 'x'.repeat(extra)]];
+      const dat = encodeVariablesDat(list, 'pw');
+      const view = new DataView(dat.buffer, dat.byteOffset);
+      pads.add(view.getUint32(12, true) - view.getUint32(8, true));
+      const file = join(scratch, `pad-${extra}.dat`);
+      writeFileSync(file, dat);
+      const read = JSON.parse(execFileSync('python3', [join(__dirname, 'pxethief-read.py'), file, 'pw'], { encoding: 'utf8' }));
+      // That reader keeps only printable characters: CR, LF and TAB of "Tricky" go.
+      expect(read).toEqual(Object.fromEntries(list.map(([name, value]) => [name, value.replace(/[\r\n\t]/g, '')])));
+      expect(decodeVariablesDat(dat, 'pw')).toEqual(new Map(list));
+    }
+    expect([...pads].sort((a, b) => a - b)).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
   });
 
   for (const [label, password, keyPassword] of [
@@ -90,7 +111,7 @@ describe('encodeVariablesDat', () => {
     it(`decrypts with openssl enc under the independently derived key: ${label}`, () => {
       const dat = encodeVariablesDat(vars, password);
       const file = join(scratch, 'cipher.bin');
-      writeFileSync(file, dat.subarray(24));
+      writeFileSync(file, dat.subarray(24, 24 + new DataView(dat.buffer).getUint32(12, true)));
       const plain = execFileSync('openssl', ['enc', '-d', '-aes-128-cbc', '-K', independentKey(keyPassword, 16).toString('hex'), '-iv', '0'.repeat(32), '-in', file]);
       expect(plain.length).toBe(new DataView(dat.buffer).getUint32(8, true));
       expect(plain.subarray(plain.length - 2).equals(Buffer.from([0, 0]))).toBe(true);
@@ -153,7 +174,8 @@ describe('decodeVariablesDat', () => {
     const bad = dat.slice();
     bad[16] = 0x03; // CALG_3DES: not accepted
     expect(errorOf(() => decodeVariablesDat(bad)).detail).toMatch(/ALG_ID/);
-    expect(errorOf(() => decodeVariablesDat(dat.subarray(0, dat.length - 16))).detail).toMatch(/do not fit/);
+    const cipherLen = new DataView(dat.buffer, dat.byteOffset).getUint32(12, true);
+    expect(errorOf(() => decodeVariablesDat(dat.subarray(0, 24 + cipherLen - 16))).detail).toMatch(/do not fit/);
     expect(decryptVariablesDat(dat).algId).toBe(0x660e);
   });
 });

@@ -166,7 +166,7 @@ describe('structural defects → E_INVALIDARG naming the JSON path', () => {
     ['a wrong type', mutate((c) => (c.bootImages[0].path = 5)), ': $.bootImages[0].path must be a string'],
     ['an unknown top-level field', mutate((c) => (c.sitecode = 'PS1')), ': $.sitecode is not a field of site catalog schema version 1'],
     ['an unknown nested field', mutate((c) => (c.managementPoints[0]['is default'] = true)), ': $.managementPoints[0]["is default"] is not a field'],
-    ['an unknown schemaVersion', mutate((c) => ((c.schemaVersion = 2), (c.newThing = 1))), ': $.schemaVersion 2 is not supported'],
+    ['an unknown schemaVersion', mutate((c) => ((c.schemaVersion = 3), (c.newThing = 1))), ': $.schemaVersion 3 is not supported'],
     ['a missing schemaVersion', mutate((c) => delete c.schemaVersion), ': $.schemaVersion is required'],
     ['a missing siteCode', mutate((c) => delete c.siteCode), ': $.siteCode is required'],
     ['a bad site code', mutate((c) => (c.siteCode = 'PS12')), ': $.siteCode must be a three-character site code'],
@@ -185,6 +185,11 @@ describe('structural defects → E_INVALIDARG naming the JSON path', () => {
     ['extensions not an object', mutate((c) => (c.extensions = [])), ': $.extensions must be an object'],
     ['an unreadable CA file with an HTTP MP', mutate((c) => (c.caCertificates = ['certs/root-ca.pem', 'certs/not-a-cert.cer'])), ': $.caCertificates[1] cannot be used'],
     ['not an object', undefined, ': $ must be an object', '[1]'],
+    ['a version 2 field in a version 1 catalog', mutate((c) => (c.trustedRootKey = '0602')), ': $.trustedRootKey is not a field of site catalog schema version 1'],
+    ['an sslState out of range (v2)', mutate((c) => ((c.schemaVersion = 2), (c.managementPoints[1].sslState = -1))), ': $.managementPoints[1].sslState must be between 0 and 65535, not -1'],
+    ['an unknown-computer GUID that is not one (v2)', mutate((c) => ((c.schemaVersion = 2), (c.unknownMachines = { x64: 'x64 unknown' }))), ': $.unknownMachines.x64 must be a GUID'],
+    ['an unknown architecture under unknownMachines (v2)', mutate((c) => ((c.schemaVersion = 2), (c.unknownMachines = { ia64: '1A2B3C4D-0000-4000-8000-000000000001' }))), ': $.unknownMachines.ia64 is not a field of site catalog schema version 2'],
+    ['a trusted root key that is not hex (v2)', mutate((c) => ((c.schemaVersion = 2), (c.trustedRootKey = '06020G'))), ': $.trustedRootKey must be hexadecimal text'],
   ];
   for (const [label, json, message, raw] of cases) {
     it(label, async () => {
@@ -202,6 +207,48 @@ describe('structural defects → E_INVALIDARG naming the JSON path', () => {
     const err = await loadSiteCatalog(path).then(() => undefined, (e: unknown) => e as CmTsError);
     expect(err?.code).toBe('E_FILENOTFOUND');
     expect(err?.detail).toBe(path);
+  });
+});
+
+describe('schema version 2 and the media wizard\'s site choices', () => {
+  const v2 = (change: (c: Json) => void = () => {}): Json => mutate((c) => {
+    c.schemaVersion = 2;
+    c.managementPoints[0].certificates = ['certs/mp01.cer'];
+    c.managementPoints[0].sslState = 63;
+    c.managementPoints[0].url = 'https://MP02.fixture.test';
+    c.trustedRootKey = '0602000000a4000052534131';
+    c.unknownMachines = { x64: '{1a2b3c4d-0000-4000-8000-000000000001}', x86: '1A2B3C4D-0000-4000-8000-000000000002' };
+    change(c);
+  });
+  const resolved = async (json: Json, choices = {}) => resolveBootMedia(await loadSiteCatalog(writeCatalog(json)), 'PS100005', choices);
+
+  it('reads sslState, trustedRootKey (uppercase) and unknownMachines (unbraced); a v1 catalog still resolves', async () => {
+    const site = await resolved(v2());
+    expect(site.trustedRootKey).toBe('0602000000A4000052534131');
+    expect(site.unknownMachines).toEqual({ x64: '1a2b3c4d-0000-4000-8000-000000000001', x86: '1A2B3C4D-0000-4000-8000-000000000002' });
+    expect(site.mediaManagementPoints).toEqual([{ name: 'MP01.fixture.test', url: 'http://MP01.fixture.test', sslState: 0 }]);
+    expect((await resolved(base())).mediaManagementPoints).toEqual([{ name: 'MP01.fixture.test', url: 'http://MP01.fixture.test', sslState: 0 }]);
+  });
+
+  it('dynamic media get every MP in catalog order, or the named ones in their order; sslState defaults by scheme', async () => {
+    expect((await resolved(v2(), { mediaMode: 'Dynamic' })).mediaManagementPoints.map((m) => [m.name, m.sslState])).toEqual([['MP02.fixture.test', 63], ['MP01.fixture.test', 0]]);
+    const named = await resolved(v2((c) => delete c.managementPoints[0].sslState), { mediaMode: 'Dynamic', managementPoints: ['mp01.fixture.test', 'MP02.FIXTURE.TEST'] });
+    expect(named.mediaManagementPoints.map((m) => [m.name, m.sslState])).toEqual([['MP01.fixture.test', 0], ['MP02.fixture.test', 63]]);
+    expect((await resolved(v2(), { managementPoints: ['MP02.fixture.test'] })).mediaManagementPoints.map((m) => m.url)).toEqual(['https://MP02.fixture.test']);
+  });
+
+  it('an HTTPS media MP needs the CA certificates even when the default MP is HTTP', async () => {
+    const err = await resolved(v2((c) => (c.caCertificates = [])), { managementPoints: ['MP02.fixture.test'] }).then(() => undefined, (e: CmTsError) => e);
+    expect(err?.code).toBe('CREATETSMEDIA_E_NOCACERT');
+  });
+
+  it('an unknown MP name, two MPs for static media, an unknown DP are E_INVALIDARG; a DP without the image is MISSINGPACKAGE', async () => {
+    const fail = (choices: object) => resolved(v2(), choices).then(() => undefined, (e: CmTsError) => e);
+    expect(await fail({ managementPoints: ['MP09.fixture.test'] })).toMatchObject({ code: 'E_INVALIDARG', detail: expect.stringContaining('ManagementPoint MP09.fixture.test is not in $.managementPoints') });
+    expect(await fail({ managementPoints: ['MP01.fixture.test', 'MP02.fixture.test'] })).toMatchObject({ code: 'E_INVALIDARG', detail: expect.stringContaining('static media talk to one') });
+    expect(await fail({ distributionPoint: 'DP09' })).toMatchObject({ code: 'E_INVALIDARG', detail: expect.stringContaining('DistributionPoint DP09 is not in $.distributionPoints') });
+    expect(await fail({ distributionPoint: 'DP01.fixture.test' })).toMatchObject({ code: 'CREATETSMEDIA_E_MISSINGPACKAGE', detail: 'PS100005', data: { reason: 'the boot image file is not on distribution point DP01.fixture.test' } });
+    expect((await resolved(v2(), { distributionPoint: 'dp02.fixture.test' })).bootImage.distributionPoint).toBe('DP02.fixture.test');
   });
 });
 

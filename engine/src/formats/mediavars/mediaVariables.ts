@@ -1,5 +1,5 @@
 /**
- * The variables boot media carry in Variables.dat (SPEC §5.2; reference cm-media-format.md §3).
+ * The variables boot media carry in Variables.dat (docs/media.md, "Variables", with the source of each).
  */
 import { randomBytes } from 'node:crypto';
 import { CmTsError } from '../../errors/index.js';
@@ -11,8 +11,20 @@ export interface BootMediaVariablesInput {
   readonly mediaGuid: string;
   /** PKCS#12 of the media certificate under mediaPfxPassword(mediaGuid). */
   readonly mediaPfx: Uint8Array;
-  /** The default management point's URL: SMSTSMP (site-based media). */
-  readonly managementPointUrl: string;
+  /**
+   * The media's management point URLs: static media have one (SMSTSMP), dynamic media all they
+   * may ask (SMSTSLocationMPs, `*`-separated).
+   */
+  readonly managementPointUrls: readonly string[];
+  readonly mediaMode: 'Static' | 'Dynamic';
+  /** `_SMSTSIISSSLState`: the first media MP's SSLState (0 HTTP, 63 HTTPS). */
+  readonly iisSslState: number;
+  /** `_SMSTSPublicRootKey`: the hierarchy's trusted root key (hex); absent when the catalog has none. */
+  readonly publicRootKey?: string;
+  /** -AllowUnknownMachine: the site's unknown-computer GUIDs. */
+  readonly unknownMachines?: { readonly x64?: string; readonly x86?: string; readonly arm64?: string };
+  /** -PrestartCommand. */
+  readonly prestartCommand?: string;
   readonly siteCode: string;
   readonly bootImagePackageId: string;
   /** The SDK MediaType; `_SMSTSLaunchMode` carries it (reference §3). */
@@ -26,6 +38,9 @@ export interface BootMediaVariablesInput {
   /** `-Variable` entries, in the caller's order. */
   readonly userVariables?: Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
 }
+
+/** The prestart command's variable: ConfigMgr's name is not public (docs/media.md, "Prestart command"). */
+export const prestartCommandVariable = '_SMSTSPreExecCommandLine';
 
 /** Names CmTsMedia sets itself; `-Variable` cannot set them (compared case-insensitively, as the task sequence does). */
 export const reservedMediaVariables: readonly string[] = [
@@ -41,6 +56,13 @@ export const reservedMediaVariables: readonly string[] = [
   '_SMSTSMediaType',
   '_SMSTSRootCACerts',
   '_SMSTSSiteSigningCertificate',
+  '_SMSTSIISSSLState',
+  '_SMSTSPublicRootKey',
+  '_SMSTSUseFirstCert',
+  '_SMSTSx64UnknownMachineGUID',
+  '_SMSTSx86UnknownMachineGUID',
+  '_SMSTSarm64UnknownMachineGUID',
+  prestartCommandVariable,
 ];
 const reserved = new Set(reservedMediaVariables.map((name) => name.toUpperCase()));
 
@@ -62,13 +84,42 @@ export function mediaPfxPassword(mediaGuid: string): string {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
 
+/** Ordinal (byte) order of names, uppercase before `_`: the order of the one real listing (docs/media.md). */
+const ordinal = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** CmTsMedia's own variables, in ordinal name order (docs/media.md, "Variables"). */
+function siteVariables(input: BootMediaVariablesInput): Array<[string, string]> {
+  const vars: Array<[string, string]> = [
+    ['_SMSMediaGuid', input.mediaGuid],
+    ['_SMSTSMediaPFX', hex(input.mediaPfx)],
+    input.mediaMode === 'Dynamic' ? ['SMSTSLocationMPs', input.managementPointUrls.join('*')] : ['SMSTSMP', input.managementPointUrls[0]!],
+    ['_SMSTSSiteCode', input.siteCode],
+    ['_SMSTSBootMediaPackageID', input.bootImagePackageId],
+    ['_SMSTSLaunchMode', input.launchMode],
+    ['_SMSTSHTTPPort', String(input.httpPort)],
+    ['_SMSTSHTTPSPort', String(input.httpsPort)],
+    ['_SMSTSIISSSLState', String(input.iisSslState)],
+    ['_SMSTSMediaType', 'BootMedia'],
+    ['_SMSTSUseFirstCert', '1'],
+  ];
+  if (input.caCertificates && input.caCertificates.length > 0) vars.push(['_SMSTSRootCACerts', input.caCertificates.map(hex).join('*')]);
+  if (input.siteSigningCertificate) vars.push(['_SMSTSSiteSigningCertificate', hex(input.siteSigningCertificate)]);
+  if (input.publicRootKey) vars.push(['_SMSTSPublicRootKey', input.publicRootKey]);
+  for (const arch of ['x64', 'x86', 'arm64'] as const) {
+    const guid = input.unknownMachines?.[arch];
+    if (guid) vars.push([`_SMSTS${arch}UnknownMachineGUID`, guid]);
+  }
+  if (input.prestartCommand) vars.push([prestartCommandVariable, input.prestartCommand]);
+  return vars.sort(ordinal);
+}
+
 /**
- * The boot-media variable list: CmTsMedia's own variables in a fixed order, then `-Variable`
+ * The boot-media variable list: CmTsMedia's own variables in ordinal name order, then `-Variable`
  * entries in theirs. `_SMSTSRootCACerts` is the uppercase hex DER of each CA certificate joined by
  * `*` (the separator of ConfigMgr's other media-variable list, SMSTSLocationMPs) and
  * `_SMSTSSiteSigningCertificate` the uppercase hex DER; their exact ConfigMgr format is not public
- * (reference §3, open item 3). A `-Variable` named like a reserved variable, empty, with white
- * space, or given twice is E_INVALIDARG.
+ * (docs/media.md). A `-Variable` named like a reserved variable, empty, with white space, or given
+ * twice is E_INVALIDARG.
  */
 export function buildMediaVariables(input: BootMediaVariablesInput): Array<[string, string]> {
   if (!guidPattern.test(input.mediaGuid)) {
@@ -77,19 +128,8 @@ export function buildMediaVariables(input: BootMediaVariablesInput): Array<[stri
   for (const [name, port] of [['HTTP port', input.httpPort], ['HTTPS port', input.httpsPort]] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CmTsError('E_INVALIDARG', `${name} ${port} is not between 1 and 65535`);
   }
-  const vars: Array<[string, string]> = [
-    ['_SMSMediaGuid', input.mediaGuid],
-    ['_SMSTSMediaPFX', hex(input.mediaPfx)],
-    ['SMSTSMP', input.managementPointUrl],
-    ['_SMSTSSiteCode', input.siteCode],
-    ['_SMSTSBootMediaPackageID', input.bootImagePackageId],
-    ['_SMSTSLaunchMode', input.launchMode],
-    ['_SMSTSHTTPPort', String(input.httpPort)],
-    ['_SMSTSHTTPSPort', String(input.httpsPort)],
-    ['_SMSTSMediaType', 'BootMedia'],
-  ];
-  if (input.caCertificates && input.caCertificates.length > 0) vars.push(['_SMSTSRootCACerts', input.caCertificates.map(hex).join('*')]);
-  if (input.siteSigningCertificate) vars.push(['_SMSTSSiteSigningCertificate', hex(input.siteSigningCertificate)]);
+  if (input.managementPointUrls.length === 0) throw new CmTsError('E_INVALIDARG', 'the media have no management point');
+  const vars = siteVariables(input);
 
   const seen = new Set<string>();
   const user = input.userVariables ?? [];

@@ -1,6 +1,6 @@
 /**
- * SMS\data\Variables.dat (SPEC §5.2; reference cm-media-format.md §2): a 24-byte header, then the
- * AES-CBC ciphertext (zero IV, PKCS#7) of a UTF-16LE `MediaVarList` XML document and a UTF-16 NUL.
+ * SMS\data\Variables.dat (docs/media.md, "Variables.dat"): a 24-byte header, then the AES-CBC
+ * ciphertext (zero IV, PKCS#7) of a UTF-16LE `MediaVarList` XML document and a UTF-16 NUL, then a trailer.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { CmTsError } from '../../errors/index.js';
@@ -97,10 +97,17 @@ export interface VariablesDatOptions {
 }
 
 /**
- * Variables.dat bytes. No trailer follows the ciphertext: SPEC §5.2 has none, every known reader
- * decrypts exactly cipherLen bytes (reference §2.6), and a reader that decrypts "the rest of the
- * file" also works only without one.
+ * The bytes after the ciphertext (docs/media.md, "Variables.dat"): real files are 20 header bytes +
+ * plainLen + 18 after the magic, i.e. 18 - pad zero bytes; 16 more where that is under 8, because
+ * the PXEThief family reads `data[24:-8]` and needs 8 to 23 bytes after the ciphertext.
+ * TSMBootstrap and every other reader use the header's lengths and ignore them.
  */
+export function trailerBytes(padBytes: number): number {
+  const real = 18 - padBytes;
+  return real < 8 ? real + 16 : real;
+}
+
+/** Variables.dat bytes: header, ciphertext, trailer. */
 export function encodeVariablesDat(
   variables: Iterable<readonly [string, string]>,
   password?: string,
@@ -112,7 +119,7 @@ export function encodeVariablesDat(
   const plain = Buffer.from(serializeMediaVarList(variables, options.version) + '\0', 'utf16le');
   const aes = createCipheriv(cipher.name, deriveMediaKey(keyPassword(password), cipher.keyBytes), zeroIv); // PKCS#7 by default
   const encrypted = Buffer.concat([aes.update(plain), aes.final()]);
-  const out = new Uint8Array(header.sizeBytes + encrypted.length);
+  const out = new Uint8Array(header.sizeBytes + encrypted.length + trailerBytes(encrypted.length - plain.length));
   header.encode({ magic, blobHeaderBytes, plainBytes: plain.length, cipherBytes: encrypted.length, algId }, out);
   out.set(encrypted, header.sizeBytes);
   return out;
