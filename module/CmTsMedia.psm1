@@ -26,6 +26,8 @@ $privateFiles = @(
     'Resolve-CmTsSiteCatalog.ps1'
     'Start-CmTsEngine.ps1'
     'Invoke-CmTsEngine.ps1'
+    'New-CmTsMediaRequest.ps1'
+    'Confirm-CmTsMediaCreation.ps1'
     'Resolve-CmTsWindowsDisk.ps1'
     'Invoke-CmTsOfflineDisk.ps1'
     'Register-CmTsArgumentCompleter.ps1'

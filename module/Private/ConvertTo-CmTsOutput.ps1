@@ -10,6 +10,11 @@ function ConvertTo-CmTsBootMediaResult {
         [psobject] $Result
     )
 
+    $certificate = $null
+    if ($Result.certificate) {
+        # The public part only, to export (.Export('Cert')) or register with the site.
+        $certificate = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 (, [System.Convert]::FromBase64String([string]$Result.certificate))
+    }
     [pscustomobject]@{
         PSTypeName            = 'CmTsMedia.BootMediaResult'
         OperationId           = [string]$Result.operationId
@@ -20,8 +25,7 @@ function ConvertTo-CmTsBootMediaResult {
         MediaGuid             = [string]$Result.mediaGuid
         CertificateThumbprint = [string]$Result.certificateThumbprint
         CertificateNotAfter   = ConvertFrom-CmTsDate -Value $Result.certificateNotAfter
-        # The public part only, to export (.Export('Cert')) or register with the site.
-        Certificate           = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 (,[System.Convert]::FromBase64String([string]$Result.certificate))
+        Certificate           = $certificate
         Firmware              = [string[]]@($Result.firmware)
         MediaLabel            = [string]$Result.mediaLabel
         Duration              = [System.TimeSpan]::FromMilliseconds([double]$Result.durationMs)

@@ -114,9 +114,16 @@ function New-CMBootMedia {
     The SDK's connection options (Username, Domain, Password, Local, Authority) as a hashtable.
 
     .PARAMETER Force
-    CD: replace an existing ISO file. UFD+FORMAT: format the disk (or replace an existing disk image
-    file) without asking for confirmation; it never overrides the refusal of a system, fixed or mounted
-    disk.
+    Replace existing media without asking, for every media type: CD an existing ISO file, UFD the boot
+    media files already on the volume (without -Force a volume that holds media is left as it is, with
+    CmTsMedia.FileExistsException), UFD+FORMAT the disk's content (no confirmation prompt). It never
+    overrides the refusal of a system, fixed or mounted disk.
+
+    .PARAMETER WhatIf
+    Runs every check of the creation that writes nothing (site catalog, boot image on a distribution
+    point and its boot files, certificate and its password, destination writable with room for the
+    media, disk safety), reports a problem as the same typed error the creation would, then says what
+    would be written where. Nothing is written, and no operation status is recorded.
 
     .PARAMETER ImageSize
     UFD+FORMAT to a disk image file that does not exist yet: its size in bytes (e.g. 4GB). An existing
@@ -315,82 +322,39 @@ function New-CMBootMedia {
         $certificate = $null
         if ($CertificatePath) { $certificate = $paths.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
-        $action = 'Create {0} boot media from boot image {1}' -f $MediaType, $BootImageId
-        if ($MediaType -ne 'UFD+FORMAT') {
-            if (-not $PSCmdlet.ShouldProcess($destination, $action)) { return }
-        }
-        else {
-            # The engine describes the target first, with the checks of the creation itself: a refused disk
-            # (system disk, not removable, in use) fails here, before any prompt, with its typed error.
-            $describe = @{ destinationPath = $destination }
-            if ($PSBoundParameters.ContainsKey('ImageSize')) { $describe['imageSizeBytes'] = $ImageSize }
-            if ($windowsDisk) { $describe['disk'] = $windowsDisk.Facts }
-            $described = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'describeDisk' -Params $describe -Context @{ DestinationPath = $destination } -Activity 'Checking the USB disk'
-            if ($described.ErrorRecord) {
-                $PSCmdlet.WriteError($described.ErrorRecord)
+        $resolved = @{ mediaType = $MediaType; destinationPath = $destination; bootImageId = $BootImageId; siteCatalog = $catalog; certificatePath = $certificate }
+        if ($PrestartFolder) { $resolved['prestartFolder'] = $paths.GetUnresolvedProviderPathFromPSPath($PrestartFolder) }
+        if ($windowsDisk) { $resolved['disk'] = $windowsDisk.Facts }
+        $request = New-CmTsMediaRequest -Bound $PSBoundParameters -Resolved $resolved
+        $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
+
+        # Check before acting: with -WhatIf or a confirmation to come, and always for a disk to be erased
+        # (the prompt names it), the engine runs every check of the creation that writes nothing; a request
+        # that would fail fails here, with the same typed error, before any question.
+        $confirming = $ConfirmPreference -ne 'None' -and $ConfirmPreference -le [System.Management.Automation.ConfirmImpact]::Medium
+        $check = $null
+        if ($WhatIfPreference -or $confirming -or $MediaType -eq 'UFD+FORMAT') {
+            $checked = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'checkBootMedia' -Params $request -Context $context -Activity 'Checking the boot media'
+            if ($checked.ErrorRecord) {
+                $PSCmdlet.WriteError($checked.ErrorRecord)
                 return
             }
-            $target = $described.Result
-            $disk = [string]$target.description
-            if (-not $disk) { $disk = $destination }
-            if ($windowsDisk -and $windowsDisk.DriveLetters.Count -gt 0) { $disk = '{0} with drive {1}' -f $disk, ($windowsDisk.DriveLetters -join ', ') }
-            # Only a new image file erases nothing; anything else (or an answer without 'exists') does.
-            $erases = $target.exists -ne $false
-            if ($erases) { $consequence = 'All data on {0} will be erased' -f $disk }
-            else { $consequence = 'The media will be written to {0}' -f $disk }
-            $caption = 'Format disk for boot media'
-            if (-not $PSCmdlet.ShouldProcess(('{0}. {1}.' -f $action, $consequence), ('{0}. Continue?' -f $consequence), $caption)) { return }
-            # Erasing a disk asks even at the default $ConfirmPreference unless -Force (SPEC: ConfirmImpact High
-            # for UFD+FORMAT; PSScriptAnalyzer AvoidShouldContinueWithoutForce). -Confirm has just asked. A job's
-            # runspace cannot prompt: its caller confirmed before creating it.
-            $askedAlready = $PSBoundParameters.ContainsKey('Confirm') -and [bool]$PSBoundParameters['Confirm']
-            if ($erases -and -not $Force -and -not $askedAlready -and $null -eq $global:CmTsMediaCurrentJob) {
-                $confirmed = $false
-                try {
-                    $confirmed = $PSCmdlet.ShouldContinue(('{0}. Continue?' -f $consequence), $caption)
-                }
-                catch [System.Management.Automation.MethodInvocationException], [System.Management.Automation.PSInvalidOperationException] {
-                    # A host that cannot prompt (pwsh -NonInteractive, a service) throws PSInvalidOperationException.
-                    $reason = $_.Exception
-                    if ($reason -is [System.Management.Automation.MethodInvocationException]) { $reason = $reason.InnerException }
-                    if ($reason -isnot [System.Management.Automation.PSInvalidOperationException]) { $PSCmdlet.ThrowTerminatingError($_) }
-                    $detail = '-MediaType UFD+FORMAT erases {0} and this host cannot ask for confirmation; add -Force' -f $disk
-                    $PSCmdlet.WriteError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $destination))
-                    return
-                }
-                if (-not $confirmed) { return }
-            }
+            $check = $checked.Result
         }
-
-        $request = @{
-            mediaType             = $MediaType
-            destinationPath       = $destination
-            bootImageId           = $BootImageId
-            siteCatalog           = $catalog
-            mediaPassword         = $MediaPassword
-            certificatePath       = $certificate
-            certificatePassword   = $CertificatePassword
-            variables             = $Variable
-            connectionOptions     = $ConnectionOptions
+        $target = $null
+        if ($check) {
+            $target = [string]$check.destination
+            if (-not $target) { $target = $destination }
+            if ($windowsDisk -and $windowsDisk.DriveLetters.Count -gt 0) { $target = '{0} with drive {1}' -f $target, ($windowsDisk.DriveLetters -join ', ') }
         }
-        # Only what the caller gave: an unbound [string] is '' in PowerShell, which the engine refuses as a label.
-        $optional = @{ MediaLabel = 'mediaLabel'; MediaMode = 'mediaMode'; ManagementPoint = 'managementPoints'; DistributionPoint = 'distributionPoint'; PrestartCommand = 'prestartCommand' }
-        foreach ($name in $optional.Keys) {
-            if ($PSBoundParameters.ContainsKey($name)) { $request[$optional[$name]] = $PSBoundParameters[$name] }
-        }
-        if ($PrestartFolder) { $request['prestartFolder'] = $paths.GetUnresolvedProviderPathFromPSPath($PrestartFolder) }
-        $switches = @{ AllowUnknownMachine = 'allowUnknownMachine'; AllowUnattended = 'allowUnattended'; NoPrompt = 'noPrompt'; BootEx = 'bootEx' }
-        foreach ($name in $switches.Keys) {
-            if ($PSBoundParameters.ContainsKey($name) -and [bool]$PSBoundParameters[$name]) { $request[$switches[$name]] = $true }
-        }
-        if ($PSBoundParameters.ContainsKey('CertificateValidStart')) { $request['certificateValidStart'] = $CertificateValidStart }
-        if ($PSBoundParameters.ContainsKey('CertificateValidEnd')) { $request['certificateValidEnd'] = $CertificateValidEnd }
-        if ($Force) { $request['force'] = $true }
-        if ($PSBoundParameters.ContainsKey('ImageSize')) { $request['imageSizeBytes'] = $ImageSize }
-        if ($windowsDisk) { $request['disk'] = $windowsDisk.Facts }
+        $askedAlready = $PSBoundParameters.ContainsKey('Confirm') -and [bool]$PSBoundParameters['Confirm']
+        # Only a new image file erases nothing; anything else (or an answer without 'erases') does.
+        $erases = $MediaType -eq 'UFD+FORMAT' -and $check.erases -ne $false
+        $confirm = @{ Cmdlet = $PSCmdlet; MediaType = $MediaType; BootImageId = $BootImageId; Destination = $destination; Target = $target; SizeBytes = [long]$check.sizeBytes }
+        if (-not (Confirm-CmTsMediaCreation @confirm -Erases:$erases -Force:$Force -AskedAlready:$askedAlready)) { return }
         # Whoever gets here with a disk to erase has consented (-Force, the prompt, -Confirm, or the job's
         # caller), and that consent covers replacing an existing image file.
-        if ($MediaType -eq 'UFD+FORMAT' -and $erases) { $request['force'] = $true }
+        if ($erases) { $request['force'] = $true }
 
         if ($AsJob) {
             # The job runs this command again with everything already resolved and confirmed.
@@ -405,7 +369,7 @@ function New-CMBootMedia {
                 'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx') {
                 if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
             }
-            if ($PrestartFolder) { $forward['PrestartFolder'] = $request['prestartFolder'] }
+            if ($PrestartFolder) { $forward['PrestartFolder'] = $resolved['prestartFolder'] }
             if ($certificate) { $forward['CertificatePath'] = $certificate }
             $manifest = [System.IO.Path]::Combine($script:ModuleBase, 'CmTsMedia.psd1')
             $command = 'New-CMBootMedia -MediaType {0} -DestinationPath {1} -BootImageId {2}' -f $MediaType, $destination, $BootImageId
@@ -416,11 +380,10 @@ function New-CMBootMedia {
             return
         }
 
-        $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
         if ($windowsDisk) {
             # The block runs inside Invoke-CmTsOfflineDisk, whose own $PSCmdlet would shadow this command's.
             $caller = $PSCmdlet
-            $outcome = Invoke-CmTsOfflineDisk -Cmdlet $PSCmdlet -DiskNumber $windowsDisk.DiskNumber -Description $disk -ScriptBlock {
+            $outcome = Invoke-CmTsOfflineDisk -Cmdlet $PSCmdlet -DiskNumber $windowsDisk.DiskNumber -Description $target -ScriptBlock {
                 Invoke-CmTsEngine -Cmdlet $caller -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
             }
         }

@@ -114,3 +114,29 @@ Describe 'New-CMBootMedia: media as ConfigMgr makes them' {
         $job | Remove-Job
     }
 }
+
+Describe 'New-CMBootMedia -WhatIf checks before acting (real engine)' {
+    It 'reports MISSINGPACKAGE for a boot image on no distribution point, and writes nothing' {
+        $site = Split-Path $script:catalog -Parent
+        $catalog = Get-Content -LiteralPath $script:catalog -Raw | ConvertFrom-Json -AsHashtable
+        $catalog.bootImages += @{ packageId = 'PS100007'; name = 'Not distributed'; architecture = 'x64'; sourceVersion = 1; path = 'PS100007/boot.PS100007.wim'; distributionPoints = $catalog.bootImages[0].distributionPoints }
+        $path = Join-Path $site 'site-whatif.json'
+        $catalog | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $path
+        $iso = Join-Path $TestDrive 'whatif.iso'
+        $before = @(Get-ChildItem -LiteralPath (Join-Path $env:CMTSMEDIA_STATE_DIR 'operations') -ErrorAction SilentlyContinue).Count
+        New-CMBootMedia -MediaType CD -DestinationPath $iso -BootImageId PS100007 -SiteCatalog $path -WhatIf -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[-1].Exception | Should -BeOfType ([CmTsMedia.MissingPackageException])
+        $failure[-1].Exception.ErrorDetail | Should -Be 'PS100007'
+        Test-Path -LiteralPath $iso | Should -BeFalse
+        @(Get-ChildItem -LiteralPath (Join-Path $env:CMTSMEDIA_STATE_DIR 'operations') -ErrorAction SilentlyContinue).Count | Should -Be $before
+    }
+
+    It 'says what it would write, with the size, for media that can be made' -Skip:$script:skip {
+        $iso = Join-Path $TestDrive 'whatif-ok.iso'
+        # "What if:" goes to the host: run the command in a pwsh of its own and read what it prints.
+        $command = "Import-Module '{0}'; New-CMBootMedia -MediaType CD -DestinationPath '{1}' -BootImageId PS100005 -SiteCatalog '{2}' -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop" -f (Get-TestModuleManifest), $iso, $script:catalog
+        $lines = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $command 2>&1
+        ($lines -join ' ') | Should -BeLike "*What if: Create CD boot media from boot image PS100005. The media (*MiB) will be written to $iso.*"
+        Test-Path -LiteralPath $iso | Should -BeFalse
+    }
+}

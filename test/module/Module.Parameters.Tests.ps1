@@ -130,9 +130,10 @@ Describe 'New-CMBootMedia parameters' {
             }
         }
 
-        It 'does nothing with -WhatIf' {
+        It 'only checks with -WhatIf: checkBootMedia runs, createBootMedia does not' {
             New-CMBootMedia -MediaType CD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json -WhatIf | Should -BeNullOrEmpty
-            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 1 -Exactly -Scope It -ParameterFilter { $Command -eq 'checkBootMedia' }
+            Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It -ParameterFilter { $Command -eq 'createBootMedia' }
         }
 
         It 'refuses UFD+FORMAT without -Force where nobody can confirm' {
@@ -142,7 +143,7 @@ Describe 'New-CMBootMedia parameters' {
             # -ErrorVariable also holds the host's caught prompt failure; ours is the last record.
             $ev[-1].FullyQualifiedErrorId | Should -Be 'E_INVALIDARG,New-CMBootMedia'
             $ev[-1].Exception.Message | Should -Match '-Force'
-            # describeDisk runs first (the prompt names the disk); nothing is created without an answer.
+            # checkBootMedia runs first (the prompt names the disk); nothing is created without an answer.
             Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 0 -Exactly -Scope It -ParameterFilter { $Command -eq 'createBootMedia' }
             New-CMBootMedia -MediaType 'UFD+FORMAT' -DestinationPath disk.img -BootImageId PS100005 -SiteCatalog s.json -Force | Should -Not -BeNullOrEmpty
             Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Times 1 -Exactly -Scope It -ParameterFilter { $Command -eq 'createBootMedia' }

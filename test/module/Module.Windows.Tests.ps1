@@ -114,8 +114,8 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
         Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
             $script:order.Add($Command)
             $script:requests.Add([pscustomobject]@{ Command = $Command; Params = $Params })
-            if ($Command -eq 'describeDisk') {
-                return [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ kind = 'device'; path = $Params.destinationPath; exists = $true; description = '\\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB)' } }
+            if ($Command -eq 'checkBootMedia') {
+                return [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ sizeBytes = 16000000000; erases = $true; destination = '\\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB)' } }
             }
             switch ($script:createOutcome) {
                 'error' { return [pscustomobject]@{ ErrorRecord = (& (Get-Module CmTsMedia) { New-CmTsErrorRecord -Code 'E_DISKFULL' -Detail 'x' }); OperationId = 'op'; Result = $null } }
@@ -126,10 +126,10 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
         }
     }
 
-    It 'passes the facts to describeDisk and createBootMedia, and writes with the disk offline' {
+    It 'passes the facts to checkBootMedia and createBootMedia, and writes with the disk offline' {
         $result = New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath 'E:' -Force -Confirm:$false -ErrorAction Stop
         $result.DestinationPath | Should -Be '\\.\PhysicalDrive2'
-        @($script:order) | Should -Be @('describeDisk', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
+        @($script:order) | Should -Be @('checkBootMedia', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
         foreach ($request in $script:requests) {
             $request.Params.destinationPath | Should -Be '\\.\PhysicalDrive2'
             $facts = Get-FactsTable $request.Params.disk
@@ -143,7 +143,7 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
         $script:createOutcome = 'error'
         New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath 'E:' -Force -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failure
         $failure[-1].FullyQualifiedErrorId | Should -Be 'E_DISKFULL,New-CMBootMedia'
-        @($script:order) | Should -Be @('describeDisk', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
+        @($script:order) | Should -Be @('checkBootMedia', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
     }
 
     It 'brings the disk online again when the pipeline is stopped (Ctrl+C, Stop-Job)' {
@@ -165,7 +165,7 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
                     function script:Invoke-CmTsEngine {
                         param($Cmdlet, $Command, $Params, $Context, $Activity)
                         $global:TestOrder.Enqueue($Command)
-                        if ($Command -eq 'describeDisk') { return [pscustomobject]@{ ErrorRecord = $null; Result = [pscustomobject]@{ exists = $true; description = 'disk 2' } } }
+                        if ($Command -eq 'checkBootMedia') { return [pscustomobject]@{ ErrorRecord = $null; Result = [pscustomobject]@{ erases = $true; destination = 'disk 2' } } }
                         Start-Sleep -Seconds 60
                     }
                 }
@@ -180,7 +180,7 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
             $shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally { $shell.Dispose() }
-        @($order.ToArray()) | Should -Be @('describeDisk', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
+        @($order.ToArray()) | Should -Be @('checkBootMedia', 'offline=True', 'createBootMedia', 'offline=False', 'rescan')
     }
 
     It 'reports a disk Windows will not take offline as CMTSMEDIA_E_DISKINUSE and writes nothing' {
@@ -189,7 +189,7 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
         $failure[-1].FullyQualifiedErrorId | Should -Be 'CMTSMEDIA_E_DISKINUSE,New-CMBootMedia'
         # The description of the prompt: the engine's words plus the drive letters that go away.
         $failure[-1].Exception.Message | Should -Match ([regex]::Escape('\\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB) with drive E:, F:'))
-        @($script:order) | Should -Be @('describeDisk')
+        @($script:order) | Should -Be @('checkBootMedia')
     }
 }
 
@@ -236,10 +236,21 @@ Describe 'New-CMBootMedia to a Windows disk through the real engine' {
             [System.Text.Encoding]::ASCII.GetString($bytes, 1MB + 82, 8) | Should -Be 'FAT32   '
         }
 
-        It 'brings the disk online again when the engine refuses the write' {
+        It 'refuses a disk too small for the media before it takes the disk offline' {
             $script:imageSize = 16MB
             New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath 'E:' -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failure
             $failure[-1].FullyQualifiedErrorId | Should -Be 'CREATETSMEDIA_E_PACKAGETOOLARGE,New-CMBootMedia'
+            @($script:order) | Should -Be @()
+        }
+
+        It 'brings the disk online again when the engine refuses the write' {
+            # The disk goes away between the check and the write (a stand-in for any failure during the write).
+            Mock -ModuleName CmTsMedia Set-Disk {
+                $script:order.Add(('offline={0}' -f $IsOffline))
+                if ($IsOffline) { Remove-Item -LiteralPath $script:image; $null = New-Item -ItemType Directory -Path $script:image }
+            }
+            New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath 'E:' -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failure
+            $failure[-1].FullyQualifiedErrorId | Should -Be 'E_ACCESSDENIED,New-CMBootMedia'
             @($script:order) | Should -Be @('offline=True', 'offline=False', 'rescan')
         }
     }

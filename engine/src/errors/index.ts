@@ -61,6 +61,8 @@ const errnoCodes: Record<string, ErrorCode> = {
   EACCES: 'E_ACCESSDENIED',
   EPERM: 'E_ACCESSDENIED',
   EROFS: 'E_ACCESSDENIED',
+  // a folder where a file is expected: Windows' CreateFile says ERROR_ACCESS_DENIED for it too
+  EISDIR: 'E_ACCESSDENIED',
   EEXIST: 'E_FILEEXISTS',
   ENOSPC: 'E_DISKFULL',
   EDQUOT: 'E_DISKFULL',

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createMediaCertificate, exportPfx, importPfx } from '../certs/index.js';
+import { createMediaCertificate, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
 import { diskFileSource } from '../formats/sources.js';
@@ -10,13 +10,13 @@ import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
 import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
-import { loadSiteCatalog, resolveBootMedia } from '../site/index.js';
+import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
 import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
 import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteChoices } from './media-options.js';
 import { checkConnectionOptions } from './connection-options.js';
 import { ProgressReporter } from './progress.js';
-import { writeMedia, writeStepInfo, type MediaType } from './write-media.js';
+import { checkMediaTarget, type MediaTargetOptions, writeMedia, writeStepInfo, type MediaType } from './write-media.js';
 
 import { mediaTypes } from './write-media.js';
 
@@ -126,12 +126,17 @@ const steps = (mediaType: MediaType) => [
   { info: writeStepInfo[mediaType], share: 95 },
 ];
 
-/**
- * SPEC §5: one boot media creation, from the request to the media at the destination. Order of
- * checks: arguments, site (MP, certificates, package), destination, boot image, certificate; so a
- * request that cannot succeed fails before any byte is written.
- */
-export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
+/** What the request says before anything is read: checked arguments and derived values. */
+interface CheckedRequest {
+  readonly started: Date;
+  readonly destinationPath: string;
+  readonly label: string;
+  readonly validFrom: Date;
+  readonly validTo: Date;
+  readonly connectionWarning: string | undefined;
+}
+
+function checkRequest(params: CreateBootMediaParams, environment: MediaEnvironment): CheckedRequest {
   const started = environment.now();
   const destinationPath = resolveDestinationPath(params.destinationPath);
   const connectionWarning = checkConnectionOptions(params.connectionOptions);
@@ -140,26 +145,37 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
   const label = checkMediaLabel(params.mediaLabel);
   checkOptions(params);
+  return { started, destinationPath, label, validFrom, validTo, connectionWarning };
+}
 
-  sweepOperations();
-  const operation = new Operation({ mediaType: params.mediaType, destinationPath, bootImageId: params.bootImageId });
-  context.event('started', { operationId: operation.id });
-  const progress = new ProgressReporter(context, operation, steps(params.mediaType));
-  let lock: DestinationLock | undefined;
-  let wim: WimReader | undefined;
+/** Everything a creation knows before its first byte: the site, the certificate and the planned tree. */
+interface PreparedMedia {
+  readonly site: ResolvedBootMedia;
+  readonly tree: BootMediaTree;
+  readonly pfx: ExportedPfx;
+  readonly mediaGuid: string;
+  /** Open until the media are written; the caller closes it. */
+  readonly wim: WimReader;
+}
+
+/**
+ * Steps 1 to 4 of a creation, and the media tree. Order of checks: arguments, site (MP,
+ * certificates, package), destination, boot image, certificate; so a request that cannot succeed
+ * fails before any byte is written.
+ */
+async function prepareMedia(params: CreateBootMediaParams, request: CheckedRequest, context: RequestContext, progress: ProgressReporter, environment: MediaEnvironment): Promise<PreparedMedia> {
+  if (request.connectionWarning) context.event('warning', { message: request.connectionWarning });
+  progress.next();
+  const catalog = await loadSiteCatalog(resolve(params.siteCatalog));
+  const site = await resolveBootMedia(catalog, params.bootImageId, siteChoices(params));
+  progress.log(`site ${site.siteCode}: management point ${site.mediaManagementPoints.map((mp) => mp.url).join(', ')}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
+  if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
+  const prestartFiles = params.prestartFolder ? await listPrestartFolder(resolve(params.prestartFolder)) : undefined;
+  if (params.mediaType === 'CD') await checkCdDestination(request.destinationPath, params.force === true);
+
+  progress.next();
+  const wim = await WimReader.open(site.bootImage.wimPath);
   try {
-    if (connectionWarning) context.event('warning', { message: connectionWarning });
-    progress.next();
-    const catalog = await loadSiteCatalog(resolve(params.siteCatalog));
-    const site = await resolveBootMedia(catalog, params.bootImageId, siteChoices(params));
-    progress.log(`site ${site.siteCode}: management point ${site.mediaManagementPoints.map((mp) => mp.url).join(', ')}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
-    if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
-    const prestartFiles = params.prestartFolder ? await listPrestartFolder(resolve(params.prestartFolder)) : undefined;
-    if (params.mediaType === 'CD') await checkCdDestination(destinationPath, params.force === true);
-    lock = lockDestination(destinationPath, operation.id);
-
-    progress.next();
-    wim = await WimReader.open(site.bootImage.wimPath);
     const image = await wim.image();
     const arch = checkArchitecture(image.info, site.bootImage.architecture, site.bootImage.wimPath);
     progress.log(`boot image ${image.info.name ?? ''} (${arch}), ${wim.info.compression} compression, image ${image.info.index} of ${wim.info.imageCount}`);
@@ -168,60 +184,114 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     const mediaGuid = environment.mediaGuid();
     const certificate = params.certificatePath
       ? importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath)
-      : await createMediaCertificate({ validFrom, validTo, now: started });
+      : await createMediaCertificate({ validFrom: request.validFrom, validTo: request.validTo, now: request.started });
     const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
     progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);
 
     progress.next();
-    if (params.mediaPassword === undefined || params.mediaPassword === '') {
-      context.event('warning', { message: 'No media password: the media variables and the media certificate\'s private key are protected only by a publicly known key. Anyone holding the media can use them. Pass -MediaPassword for real deployments.' });
-    }
-    if (params.prestartCommand) {
-      context.event('warning', { message: `ConfigMgr's media variable for the prestart command is not public; CmTsMedia writes ${prestartCommandVariable} (docs/media.md, "Prestart command"). Try the media on a test computer first.` });
-    }
-    const generated = generateFiles(params, site, { mediaGuid, pfx: pfx.pfx, label, catalogPath: catalog.path });
-    progress.next();
+    warnAboutOptions(params, context);
+    const generated = generateFiles(params, site, { mediaGuid, pfx: pfx.pfx, label: request.label, catalogPath: catalog.path });
     const tree = planBootMediaTree({
       image, wim: await diskFileSource(site.bootImage.wimPath), arch, generated,
       options: { noPrompt: params.noPrompt === true, bootEx: params.bootEx === true },
       ...(prestartFiles ? { prestartFiles } : {}),
     });
     reportFirmware(tree, context, progress);
-    const { bytesWritten } = await writeMedia(params.mediaType, tree, destinationPath, {
-      label,
-      timestamp: environment.fixedTimestamp ?? started,
-      volumeId: Number.parseInt(mediaGuid.slice(0, 8), 16),
-      packageId: site.bootImage.packageId,
-      force: params.force === true,
-      signal: context.signal,
-      ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
-      allowLoopDevices: params.allowLoopDevices === true,
-      ...(params.disk ? { disk: params.disk } : {}),
-      progress,
-      journal: operation,
-    });
+    return { site, tree, pfx, mediaGuid, wim };
+  } catch (err) {
+    await wim.close();
+    throw err;
+  }
+}
+
+function warnAboutOptions(params: CreateBootMediaParams, context: RequestContext): void {
+  if (params.mediaPassword === undefined || params.mediaPassword === '') {
+    context.event('warning', { message: 'No media password: the media variables and the media certificate\'s private key are protected only by a publicly known key. Anyone holding the media can use them. Pass -MediaPassword for real deployments.' });
+  }
+  if (params.prestartCommand) {
+    context.event('warning', { message: `ConfigMgr's media variable for the prestart command is not public; CmTsMedia writes ${prestartCommandVariable} (docs/media.md, "Prestart command"). Try the media on a test computer first.` });
+  }
+}
+
+function writeOptions(params: CreateBootMediaParams, request: CheckedRequest, media: PreparedMedia, environment: MediaEnvironment, context: RequestContext): MediaTargetOptions {
+  return {
+    label: request.label,
+    timestamp: environment.fixedTimestamp ?? request.started,
+    volumeId: Number.parseInt(media.mediaGuid.slice(0, 8), 16),
+    packageId: media.site.bootImage.packageId,
+    force: params.force === true,
+    signal: context.signal,
+    ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
+    allowLoopDevices: params.allowLoopDevices === true,
+    ...(params.disk ? { disk: params.disk } : {}),
+  };
+}
+
+/** The fields that creation and its check report alike. */
+function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, media: PreparedMedia) {
+  return {
+    mediaType: params.mediaType,
+    destinationPath: request.destinationPath,
+    bootImageId: media.site.bootImage.packageId,
+    mediaGuid: media.mediaGuid,
+    certificateThumbprint: media.pfx.thumbprint,
+    certificateNotAfter: media.pfx.notAfter.toISOString(),
+    certificate: Buffer.from(media.pfx.certificateDer).toString('base64'),
+    firmware: [...(media.tree.biosBoot ? ['BIOS'] : []), ...(media.tree.uefiBoot ? ['UEFI'] : [])],
+    mediaLabel: request.label,
+  };
+}
+
+/** One boot media creation, from the request to the media at the destination (docs/media.md). */
+export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
+  const request = checkRequest(params, environment);
+  sweepOperations();
+  const operation = new Operation({ mediaType: params.mediaType, destinationPath: request.destinationPath, bootImageId: params.bootImageId });
+  context.event('started', { operationId: operation.id });
+  const progress = new ProgressReporter(context, operation, steps(params.mediaType));
+  let lock: DestinationLock | undefined;
+  let media: PreparedMedia | undefined;
+  try {
+    media = await prepareMedia(params, request, context, progress, environment);
+    lock = lockDestination(request.destinationPath, operation.id);
+    progress.next();
+    const { bytesWritten } = await writeMedia(params.mediaType, media.tree, request.destinationPath, { ...writeOptions(params, request, media, environment, context), progress, journal: operation });
     operation.succeed(bytesWritten);
-    return {
-      operationId: operation.id,
-      mediaType: params.mediaType,
-      destinationPath,
-      bootImageId: site.bootImage.packageId,
-      bytesWritten,
-      mediaGuid,
-      certificateThumbprint: pfx.thumbprint,
-      certificateNotAfter: pfx.notAfter.toISOString(),
-      certificate: Buffer.from(pfx.certificateDer).toString('base64'),
-      firmware: [...(tree.biosBoot ? ['BIOS'] : []), ...(tree.uefiBoot ? ['UEFI'] : [])],
-      mediaLabel: label,
-      durationMs: environment.now().getTime() - started.getTime(),
-    };
+    return { operationId: operation.id, ...describeMedia(params, request, media), bytesWritten, durationMs: environment.now().getTime() - request.started.getTime() };
   } catch (err) {
     const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : fromSystemError(err);
     operation.fail(error);
     throw error;
   } finally {
-    await wim?.close();
+    await media?.wim.close();
     lock?.release();
+  }
+}
+
+export interface BootMediaCheck extends ReturnType<typeof describeMedia> {
+  /** The media's size; the destination has room for it. */
+  sizeBytes: number;
+  /** The destination as a prompt names it ("/dev/sdc (SanDisk Ultra, 14.9 GiB)"). */
+  destination: string;
+  /** UFD+FORMAT: false only for a new disk image file (nothing is erased). */
+  erases: boolean;
+}
+
+/**
+ * -WhatIf and -Confirm: every check of a creation that writes nothing (catalog, boot image, boot
+ * files, certificate and its password, destination, its room and device safety), with the same typed
+ * errors; no operation, no lock, no byte written.
+ */
+export async function checkBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaCheck> {
+  const request = checkRequest(params, environment);
+  const progress = new ProgressReporter(context, undefined, steps(params.mediaType).slice(0, 4));
+  let media: PreparedMedia | undefined;
+  try {
+    media = await prepareMedia(params, request, context, progress, environment);
+    const target = await checkMediaTarget(params.mediaType, media.tree, request.destinationPath, writeOptions(params, request, media, environment, context));
+    return { ...describeMedia(params, request, media), ...target };
+  } finally {
+    await media?.wim.close();
   }
 }
 

@@ -16,7 +16,8 @@ export class ProgressReporter {
 
   constructor(
     private readonly context: RequestContext,
-    private readonly operation: Operation,
+    /** Undefined for a check (-WhatIf): events only, no status file. */
+    private readonly operation: Operation | undefined,
     private readonly steps: ReadonlyArray<{ info: string; share: number }>,
   ) {
     this.totalShare = steps.reduce((sum, s) => sum + s.share, 0);
@@ -47,7 +48,7 @@ export class ProgressReporter {
     if (!force && percent <= this.lastPercent) return;
     this.lastPercent = percent;
     const stepInfo = this.steps[this.step - 1]!.info;
-    this.operation.progress(this.step, this.steps.length, stepInfo, percent);
-    this.context.event('progress', { operationId: this.operation.id, step: this.step, steps: this.steps.length, stepInfo, percent });
+    this.operation?.progress(this.step, this.steps.length, stepInfo, percent);
+    this.context.event('progress', { ...(this.operation ? { operationId: this.operation.id } : {}), step: this.step, steps: this.steps.length, stepInfo, percent });
   }
 }

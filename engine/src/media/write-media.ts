@@ -1,6 +1,11 @@
+import { access, constants, stat, statfs } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CmTsError, fromSystemError } from '../errors/index.js';
+import { planFatDisk } from '../formats/fat/index.js';
 import { planIso, writeIso } from '../formats/iso/index.js';
+import type { TreeDir } from '../formats/tree.js';
 import type { UndoJournal } from '../ops/operations.js';
-import { copyToUsbVolume, type DiskFacts, formatUsbDisk } from '../usb/index.js';
+import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -13,7 +18,8 @@ export const writeStepInfo: Record<MediaType, string> = {
   'UFD+FORMAT': 'Writing the USB disk',
 };
 
-export interface WriteMediaOptions {
+/** Where and how the media go: what a write and its check (-WhatIf) share. */
+export interface MediaTargetOptions {
   label: string;
   timestamp: Date;
   /** The FAT volume serial number. */
@@ -26,9 +32,83 @@ export interface WriteMediaOptions {
   allowLoopDevices: boolean;
   /** UFD+FORMAT to a Windows disk: its facts from the module. */
   disk?: DiskFacts;
+}
+
+export interface WriteMediaOptions extends MediaTargetOptions {
   progress: ProgressReporter;
   /** Told how to undo each step before it is taken, so the next run can clean up after a crash (the Operation). */
   journal?: UndoJournal;
+}
+
+function isoPlan(tree: BootMediaTree, options: MediaTargetOptions) {
+  return planIso(tree.root, {
+    volumeLabel: options.label,
+    timestamp: options.timestamp,
+    boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
+  });
+}
+
+function diskTargetOptions(options: MediaTargetOptions) {
+  return {
+    allowLoopDevices: options.allowLoopDevices,
+    ...(options.imageSizeBytes !== undefined ? { imageSizeBytes: options.imageSizeBytes } : {}),
+    ...(options.disk ? { disk: options.disk } : {}),
+  };
+}
+
+/**
+ * The checks of writeMedia that write nothing (-WhatIf): the destination resolved and checked as a
+ * write does it (a CD's folder writable with room for the ISO, a UFD volume's file system and free
+ * space, a UFD+FORMAT disk's safety and size), with the same typed errors.
+ */
+export async function checkMediaTarget(mediaType: MediaType, tree: BootMediaTree, destination: string, options: MediaTargetOptions): Promise<{ sizeBytes: number; destination: string; erases: boolean }> {
+  switch (mediaType) {
+    case 'CD': {
+      const { sizeBytes } = isoPlan(tree, options);
+      await checkRoom(dirname(destination), sizeBytes, options.packageId);
+      return { sizeBytes, destination, erases: false };
+    }
+    case 'UFD': {
+      await checkExistingMedia(destination, options.force);
+      const volume = await inspectVolume(destination);
+      checkVolume(volume, tree.root, options.packageId);
+      return { sizeBytes: treeBytes(tree.root), destination: `the ${volume.fileSystem} volume at ${destination}`, erases: false };
+    }
+    case 'UFD+FORMAT': {
+      const target = await describeDiskTarget(destination, diskTargetOptions(options));
+      const plan = planFatDisk(tree.root, { diskSizeBytes: target.sizeBytes, volumeLabel: options.label, volumeId: options.volumeId, packageId: options.packageId });
+      return { sizeBytes: plan.diskSizeBytes, destination: target.description, erases: target.exists };
+    }
+  }
+}
+
+/** A folder the ISO can be written into: writable, with room for it (statfs). */
+async function checkRoom(folder: string, sizeBytes: number, packageId: string): Promise<void> {
+  await access(folder, constants.W_OK).catch((err: unknown) => {
+    throw fromSystemError(err, folder);
+  });
+  const stats = await statfs(folder);
+  const freeBytes = stats.bavail * stats.bsize;
+  if (stats.blocks > 0 && freeBytes < sizeBytes) {
+    throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', packageId, { reason: `the ISO needs ${sizeBytes} bytes and ${folder} has ${freeBytes} free`, sizeBytes, freeBytes });
+  }
+}
+
+/**
+ * -Force means one thing for every media type: replace existing media (docs/module.md). On a UFD
+ * volume, media are there when it holds a media variables file or a boot image.
+ */
+async function checkExistingMedia(volume: string, force: boolean): Promise<void> {
+  if (force) return;
+  for (const path of [join(volume, 'SMS', 'data', 'Variables.dat'), join(volume, 'sources', 'boot.wim')]) {
+    if (await stat(path).then(() => true, () => false)) {
+      throw new CmTsError('E_FILEEXISTS', path, { reason: 'the volume already holds boot media; -Force replaces them' });
+    }
+  }
+}
+
+function treeBytes(dir: TreeDir): number {
+  return dir.children.reduce((sum, node) => sum + (node.kind === 'file' ? node.source.sizeBytes : treeBytes(node)), 0);
 }
 
 /** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (SPEC §5.4, §5.6). */
@@ -39,15 +119,12 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
   const onTemporaryFile = journal && ((path: string) => journal.add([{ remove: path }]));
   switch (mediaType) {
     case 'CD': {
-      const plan = planIso(tree.root, {
-        volumeLabel: options.label,
-        timestamp: options.timestamp,
-        boot: { ...(tree.biosBoot ? { bios: { file: tree.biosBoot } } : {}), ...(tree.uefiBoot ? { uefi: { file: tree.uefiBoot } } : {}) },
-      });
+      const plan = isoPlan(tree, options);
       progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destination}`);
       return writeIso(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile });
     }
     case 'UFD': {
+      await checkExistingMedia(destination, options.force);
       const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress, journal });
       progress.log(`copied ${bytesWritten} bytes to the ${volume.fileSystem} volume at ${destination}`);
       return { bytesWritten };
@@ -61,10 +138,8 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
         force: options.force,
         signal,
         onProgress,
-        allowLoopDevices: options.allowLoopDevices,
+        ...diskTargetOptions(options),
         ...(onTemporaryFile ? { onTemporaryFile } : {}),
-        ...(options.imageSizeBytes !== undefined ? { imageSizeBytes: options.imageSizeBytes } : {}),
-        ...(options.disk ? { disk: options.disk } : {}),
       });
       progress.log(`FAT32 ${target.kind} ${target.path}: ${plan.diskSizeBytes} bytes, ${bytesWritten} written`);
       return { bytesWritten };

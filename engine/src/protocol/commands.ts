@@ -1,5 +1,5 @@
 import { describeBootImages } from '../media/boot-images.js';
-import { createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
+import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
 import { command, type Command, type Server } from './server.js';
@@ -13,5 +13,6 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     getBootImages: command({ siteCatalog: { type: 'string', required: true } }, async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
     describeDisk: command(describeDiskParams, async (params) => describeDisk(params)),
     createBootMedia: command(createBootMediaParams, (params, context) => createBootMedia(params, context)),
+    checkBootMedia: command(createBootMediaParams, (params, context) => checkBootMedia(params, context)),
   };
 }

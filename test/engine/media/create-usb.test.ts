@@ -101,6 +101,11 @@ describe.skipIf(!isRoot || !have('fusefat', 'fusermount', 'mkfs.fat'))('createBo
     await createBootMedia(params('UFD', mnt), context());
     expect(readFileSync(join(mnt, 'sources', 'boot.wim')).equals(readFileSync('module/Demo/content/dp01/PS100005/boot.PS100005.wim'))).toBe(true);
     expect(readFileSync(join(mnt, 'MediaLabel.txt'), 'latin1')).toBe('label=Configuration Manager\r\n');
+    // -Force means "replace existing media" for every media type: without it the media stay as they are.
+    await expect(createBootMedia(params('UFD', mnt, { mediaLabel: 'Second' }), context())).rejects.toMatchObject({ code: 'E_FILEEXISTS', detail: join(mnt, 'SMS', 'data', 'Variables.dat') });
+    expect(readFileSync(join(mnt, 'MediaLabel.txt'), 'latin1')).toBe('label=Configuration Manager\r\n');
+    await createBootMedia(params('UFD', mnt, { mediaLabel: 'Second', force: true }), context());
+    expect(readFileSync(join(mnt, 'MediaLabel.txt'), 'latin1')).toBe('label=Second\r\n');
   });
 
   it('refuses a FAT32 volume without room with PACKAGETOOLARGE (free space from FSInfo) and leaves it as it was', async () => {
