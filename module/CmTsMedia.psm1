@@ -25,6 +25,7 @@ $privateFiles = @(
     'Resolve-CmTsEnginePath.ps1'
     'Resolve-CmTsSiteCatalog.ps1'
     'Start-CmTsEngine.ps1'
+    'Get-CmTsEngine.ps1'
     'Invoke-CmTsEngine.ps1'
     'New-CmTsMediaRequest.ps1'
     'Confirm-CmTsMediaCreation.ps1'
@@ -64,3 +65,6 @@ foreach ($file in $publicFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'P
 Register-CmTsArgumentCompleter
 
 Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage'
+
+# The session's resident engine (Get-CmTsEngine) ends with the module.
+$ExecutionContext.SessionState.Module.OnRemove = { Stop-CmTsResidentEngine }

@@ -7,8 +7,9 @@ function Invoke-CmTsEngine {
     become Write-Progress, log events verbose (or debug) records, warning events warnings, all written
     by the calling command so its -Verbose / -WarningAction apply. Returns an object with Result (the
     engine's result), ErrorRecord (a typed error for a failed request) and OperationId.
-    The engine is always ended in finally: on Ctrl+C / Stop-Job the request is canceled (cancel
-    command, then stdin EOF), given a few seconds to clean up, then killed.
+    The engine is the session's resident engine (Get-CmTsEngine). On Ctrl+C / Stop-Job, or when it
+    broke, it is ended in finally: the request is canceled (cancel command, then stdin EOF), given a
+    few seconds to clean up, then killed.
     #>
     [CmdletBinding()]
     [OutputType([psobject])]
@@ -27,7 +28,7 @@ function Invoke-CmTsEngine {
         [string] $Activity = 'CmTsMedia'
     )
 
-    $engine = Start-CmTsEngine -Cmdlet $Cmdlet
+    $engine = Get-CmTsEngine -Cmdlet $Cmdlet
     $script:RequestCount++
     $id = [string]$script:RequestCount
     $outcome = [pscustomobject]@{ Result = $null; ErrorRecord = $null; OperationId = $null }
@@ -115,8 +116,9 @@ function Invoke-CmTsEngine {
         if (-not $finished) {
             $cancel = ConvertTo-CmTsRequestLine -Id ($id + '-cancel') -Command 'cancel' -Params @{ requestId = $id }
         }
-        [void]$engine.Shutdown($cancel, 5000)
-        $engine.Dispose()
+        # An engine that died or broke the protocol is never kept.
+        $healthy = $finished -and ($null -eq $outcome.ErrorRecord -or $outcome.ErrorRecord.Exception.ErrorCode -notin 'CMTSMEDIA_E_ENGINEFAILED', 'CMTSMEDIA_E_PROTOCOL')
+        Complete-CmTsEngine -Engine $engine -Finished:$healthy -Cancel $cancel
     }
     if ($null -ne $lastStatus) {
         $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $lastStatus)

@@ -17,7 +17,8 @@ namespace CmTsMedia
         private const string Script =
             "param($ManifestPath, $Parameters)\n" +
             "Import-Module -Name $ManifestPath -ErrorAction Stop\n" +
-            "New-CMBootMedia @Parameters\n";
+            "try { New-CMBootMedia @Parameters }\n" +
+            "finally { Remove-Module -Name CmTsMedia -Force }\n";
 
         private readonly Runspace runspace;
         private readonly PowerShell powershell;
