@@ -1,4 +1,4 @@
-// `npm run build`: type check → esbuild bundle → Node SEA blob → single executables → module folder.
+// `npm run build`: type check → protocol schema (engine/protocol.schema.json) → esbuild bundle → Node SEA blob → single executables → module folder.
 //
 //   dist/engine.cjs                          the bundle (also runnable as `node dist/engine.cjs`)
 //   dist/bin/<target>/cmtsmedia-engine[.exe] one executable per target (Node 22 SEA, unsigned)
@@ -9,6 +9,7 @@
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBins } from './bootstrap.mjs';
+import { protocolSchemaText, SCHEMA } from './emit-schema.mjs';
 import {
   CACHE, DIST, ROOT, TARGETS, cli, hashFile, nodeBinDir, nodeTarget, packageVersion, run, runAsync, step,
 } from './lib.mjs';
@@ -144,6 +145,7 @@ async function main() {
   const started = Date.now();
   await nodeBins(targets);
   if (!args.has('--no-typecheck')) typecheck();
+  writeFileSync(SCHEMA, await protocolSchemaText());
   mkdirSync(DIST, { recursive: true });
   await bundle();
   seaBlob();

@@ -69,7 +69,7 @@ function Invoke-CmTsEngine {
 
             if ($null -ne $message.error) {
                 $e = $message.error
-                $outcome.ErrorRecord = New-CmTsErrorRecord -Code ([string]$e.code) -Detail ([string]$e.detail) -Message ([string]$e.message) -Context $Context -OperationId $outcome.OperationId
+                $outcome.ErrorRecord = New-CmTsErrorRecord -Code ([string]$e.code) -Detail ([string]$e.detail) -Message ([string]$e.message) -Context $Context -OperationId $outcome.OperationId -Data $e.data
                 $finished = $true
             }
             elseif ($null -ne $message.PSObject.Properties['result']) {

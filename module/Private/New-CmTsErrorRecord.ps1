@@ -10,6 +10,9 @@ function New-CmTsErrorRecord {
     A code missing from the table (a newer engine) keeps its ErrorId but gets the E_UNEXPECTED type.
     .PARAMETER Context
     The request's resolved paths (DestinationPath, SiteCatalog, CertificatePath) for the TargetObject.
+    .PARAMETER Data
+    The engine error's data (docs/protocol.md): each entry goes into the exception's Data dictionary,
+    and its "reason", where there is one, into the message shown (ErrorDetails).
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.ErrorRecord])]
@@ -33,7 +36,9 @@ function New-CmTsErrorRecord {
         [AllowNull()]
         [string] $OperationId,
 
-        [System.Exception] $InnerException
+        [System.Exception] $InnerException,
+
+        [psobject] $Data
     )
 
     $row = $script:ErrorByCode[$Code]
@@ -51,12 +56,19 @@ function New-CmTsErrorRecord {
     if ($sentence -notmatch '[.!?]$') { $sentence += '.' }
     $text = $sentence + ' ' + $row.action
     $exception = New-Object -TypeName ('CmTsMedia.' + $row.type) -ArgumentList $text, $Detail, $OperationId, $InnerException
+    $reason = $null
+    if ($null -ne $Data) {
+        foreach ($property in $Data.PSObject.Properties) { $exception.Data[$property.Name] = $property.Value }
+        if ($Data.PSObject.Properties['reason'] -and $Data.reason -is [string]) { $reason = [string]$Data.reason }
+    }
     $record = New-Object System.Management.Automation.ErrorRecord ($exception, $Code,
         [System.Management.Automation.ErrorCategory]$row.category, $TargetObject)
     # PowerShell 7 shows RecommendedAction under the message ("Recommendation: ..."); 5.1 shows only the
     # message, so there it keeps the action too.
-    $shown = $text
-    if ($PSVersionTable.PSVersion.Major -ge 7) { $shown = $sentence }
+    $said = $sentence
+    if ($reason) { $said = '{0} ({1}).' -f $sentence.TrimEnd('.'), $reason }
+    $shown = $said + ' ' + $row.action
+    if ($PSVersionTable.PSVersion.Major -ge 7) { $shown = $said }
     $record.ErrorDetails = New-Object System.Management.Automation.ErrorDetails ($shown)
     $record.ErrorDetails.RecommendedAction = $row.action
     $record

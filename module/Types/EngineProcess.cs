@@ -128,7 +128,8 @@ namespace CmTsMedia
         {
             try
             {
-                if (!process.HasExited && lastLine != null) Send(lastLine);
+                // PowerShell passes $null for a string argument as "": neither is a line to send.
+                if (!process.HasExited && !string.IsNullOrEmpty(lastLine)) Send(lastLine);
             }
             catch (IOException) { }
             catch (InvalidOperationException) { }

@@ -12,6 +12,8 @@ export interface BootImageInfo {
   /** The first distribution point copy that exists, or null when no DP holds the file. */
   wimPath: string | null;
   distributionPoints: string[];
+  /** Where the WIM should be on each of its DPs, in the same order. */
+  wimPaths: readonly string[];
   /** Read from the WIM itself; null when the file is missing or does not say. */
   wimArchitecture: string | null;
   wimImageName: string | null;

@@ -12,6 +12,7 @@ import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
 import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
+import type { Firmware } from './boot-files.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
 import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteChoices } from './media-options.js';
 import { checkConnectionOptions } from './connection-options.js';
@@ -93,7 +94,7 @@ export type CreateBootMediaParams = Params<typeof createBootMediaParams>;
 
 export interface BootMediaResult {
   operationId: string;
-  mediaType: string;
+  mediaType: MediaType;
   destinationPath: string;
   bootImageId: string;
   bytesWritten: number;
@@ -103,7 +104,7 @@ export interface BootMediaResult {
   /** The media certificate's public part, DER as base64 (for export or registration with the site). */
   certificate: string;
   /** Firmware the media boot: BIOS and/or UEFI. */
-  firmware: string[];
+  firmware: Firmware[];
   mediaLabel: string;
   durationMs: number;
 }
@@ -237,7 +238,7 @@ function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, m
     certificateThumbprint: media.pfx.thumbprint,
     certificateNotAfter: media.pfx.notAfter.toISOString(),
     certificate: Buffer.from(media.pfx.certificateDer).toString('base64'),
-    firmware: [...(media.tree.biosBoot ? ['BIOS'] : []), ...(media.tree.uefiBoot ? ['UEFI'] : [])],
+    firmware: [...(media.tree.biosBoot ? ['BIOS' as const] : []), ...(media.tree.uefiBoot ? ['UEFI' as const] : [])],
     mediaLabel: request.label,
   };
 }

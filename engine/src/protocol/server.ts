@@ -1,6 +1,7 @@
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { LineSplitter } from './lines.js';
 import { validateParams, type ParamSpecs, type Params } from './params.js';
+import type { Infer, Shape } from './shape.js';
 import { LineWriter } from './writer.js';
 
 export const protocolVersion = 1;
@@ -17,11 +18,17 @@ export interface RequestContext {
 
 export interface Command<S extends ParamSpecs = ParamSpecs> {
   readonly params: S;
+  /** The result's shape (messages.ts). */
+  readonly result: Shape;
   run(params: Params<S>, context: RequestContext): Promise<unknown>;
 }
 
-export function command<const S extends ParamSpecs>(params: S, run: (params: Params<S>, context: RequestContext) => Promise<unknown>): Command<S> {
-  return { params, run };
+/**
+ * A command whose run must return what its result shape describes (checked by the compiler):
+ * `command(params, shape)(run)`; curried so that the shape is fixed before run is checked against it.
+ */
+export function command<const S extends ParamSpecs, R extends Shape>(params: S, result: R) {
+  return (run: (params: Params<S>, context: RequestContext) => Promise<Infer<R>>): Command<S> => ({ params, result, run });
 }
 
 interface Running {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { maxLineBytes } from '../../../engine/src/protocol/server.js';
 import { command } from '../../../engine/src/protocol/server.js';
+
+/** Any object: these test commands are about the server, not about a result's shape. */
+const anyResult = { object: {}, open: true } as const;
 import { startEngine } from './harness.js';
 
 describe('engine protocol', () => {
@@ -98,7 +101,7 @@ describe('engine protocol', () => {
 
   it('refuses a second request with the id of a running one', async () => {
     let release!: () => void;
-    const engine = startEngine(() => ({ wait: command({}, () => new Promise((resolve) => (release = () => resolve({ ok: true })))) }));
+    const engine = startEngine(() => ({ wait: command({}, anyResult)(() => new Promise((resolve) => (release = () => resolve({ ok: true })))) }));
     engine.send({ id: 1, command: 'wait' });
     await new Promise((r) => setTimeout(r, 20));
     engine.send({ id: 1, command: 'version' });
@@ -111,8 +114,8 @@ describe('engine protocol', () => {
   it('cancels a running request on cancel, and on stdin EOF', async () => {
     const cleaned: string[] = [];
     const engine = startEngine(() => ({
-      work: command({}, (_params, context) =>
-        new Promise((_resolve, reject) => {
+      work: command({}, anyResult)((_params, context) =>
+        new Promise<Record<string, unknown>>((_resolve, reject) => {
           context.event('progress', { percent: 1 });
           context.signal.addEventListener('abort', () => {
             cleaned.push(String(context.id));
@@ -136,10 +139,10 @@ describe('engine protocol', () => {
 
   it('turns unexpected failures into E_UNEXPECTED and typed ones into their own code', async () => {
     const engine = startEngine(() => ({
-      boom: command({}, async () => {
+      boom: command({}, anyResult)(async () => {
         throw new TypeError('x is undefined');
       }),
-      typed: command({}, async () => {
+      typed: command({}, anyResult)(async () => {
         throw new CmTsError('CREATETSMEDIA_E_MISSINGPACKAGE', 'PS100099');
       }),
     }));
