@@ -6,21 +6,13 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')
     $script:module = Import-Module (Get-TestModuleManifest) -Force -PassThru -ErrorAction Stop
-    $script:saved = @{ State = $env:CMTSMEDIA_STATE_DIR; Engine = $env:CMTSMEDIA_ENGINE }
-    $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state'
     $repo = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $script:schema = Get-Content -LiteralPath (Join-Path $repo 'engine/protocol.schema.json') -Raw
     $script:skip = [bool]$IsWindows -or -not (Get-Command tee -ErrorAction SilentlyContinue)
     $script:sent = Join-Path $TestDrive 'sent.jsonl'
     $script:received = Join-Path $TestDrive 'received.jsonl'
-    if (-not $script:skip) {
-        $env:CMTSMEDIA_ENGINE = $null
-        $real = & $script:module { Resolve-CmTsEnginePath }
-        $wrapper = Join-Path $TestDrive 'tee-engine'
-        Set-Content -LiteralPath $wrapper -Value ("#!/bin/sh`ntee -a '{0}' | '{1}' | tee -a '{2}'`n" -f $script:sent, $real, $script:received)
-        & chmod +x $wrapper
-        $env:CMTSMEDIA_ENGINE = $wrapper
-    }
+    $body = "tee -a '{0}' | {{engine}} | tee -a '{1}'" -f $script:sent, $script:received
+    if (-not $script:skip) { $script:saved = Set-TestEngineWrapper -Path (Join-Path $TestDrive 'tee-engine') -Body $body -StateDir (Join-Path $TestDrive 'state') }
 
     # The schema with its top level replaced by a reference to one definition.
     function Get-SchemaFor([string] $Definition) {
@@ -32,9 +24,7 @@ BeforeAll {
 }
 
 AfterAll {
-    $env:CMTSMEDIA_STATE_DIR = $script:saved.State
-    $env:CMTSMEDIA_ENGINE = $script:saved.Engine
-    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+    if ($script:saved) { Restore-TestEngineEnvironment $script:saved }
 }
 
 Describe 'what the module sends and receives matches the protocol schema' {

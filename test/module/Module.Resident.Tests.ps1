@@ -6,25 +6,15 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')
     $script:module = Import-Module (Get-TestModuleManifest) -Force -PassThru -ErrorAction Stop
-    $script:saved = @{ State = $env:CMTSMEDIA_STATE_DIR; Engine = $env:CMTSMEDIA_ENGINE }
-    $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state'
     $script:skip = [bool]$IsWindows
     $script:starts = Join-Path $TestDrive 'engine-starts.log'
-    if (-not $script:skip) {
-        $env:CMTSMEDIA_ENGINE = $null
-        $real = & $script:module { Resolve-CmTsEnginePath }
-        $wrapper = Join-Path $TestDrive 'counting-engine'
-        Set-Content -LiteralPath $wrapper -Value ("#!/bin/sh`necho `$`$ >> '{0}'`nexec '{1}'`n" -f $script:starts, $real)
-        & chmod +x $wrapper
-        $env:CMTSMEDIA_ENGINE = $wrapper
-    }
+    $body = "echo `$`$ >> '{0}'`nexec {{engine}}" -f $script:starts
+    if (-not $script:skip) { $script:saved = Set-TestEngineWrapper -Path (Join-Path $TestDrive 'counting-engine') -Body $body -StateDir (Join-Path $TestDrive 'state') }
     function Get-EngineStarts { @(Get-Content -LiteralPath $script:starts -ErrorAction SilentlyContinue) }
 }
 
 AfterAll {
-    $env:CMTSMEDIA_STATE_DIR = $script:saved.State
-    $env:CMTSMEDIA_ENGINE = $script:saved.Engine
-    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+    if ($script:saved) { Restore-TestEngineEnvironment $script:saved }
 }
 
 Describe 'the resident engine' {

@@ -39,3 +39,23 @@ function New-TestLargeBootImage([string] $SourceWim, [string] $Destination, [str
     if ($LASTEXITCODE -ne 0) { throw "wimcapture failed: $LASTEXITCODE" }
     Remove-Item -LiteralPath $Scratch -Recurse -Force
 }
+
+# A wrapper around the module's real engine for tests that watch it (POSIX): $Body is a shell script in
+# which {engine} stands for the real engine. Sets CMTSMEDIA_ENGINE to the wrapper and CMTSMEDIA_STATE_DIR
+# to $StateDir; returns what they were, for Restore-TestEngineEnvironment.
+function Set-TestEngineWrapper([string] $Path, [string] $Body, [string] $StateDir) {
+    $saved = @{ State = $env:CMTSMEDIA_STATE_DIR; Engine = $env:CMTSMEDIA_ENGINE }
+    $env:CMTSMEDIA_STATE_DIR = $StateDir
+    $env:CMTSMEDIA_ENGINE = $null
+    $real = & (Get-Module CmTsMedia) { Resolve-CmTsEnginePath }
+    Set-Content -LiteralPath $Path -Value ("#!/bin/sh`n" + $Body.Replace('{engine}', "'$real'") + "`n")
+    & chmod +x $Path
+    $env:CMTSMEDIA_ENGINE = $Path
+    $saved
+}
+
+function Restore-TestEngineEnvironment($Saved) {
+    $env:CMTSMEDIA_STATE_DIR = $Saved.State
+    $env:CMTSMEDIA_ENGINE = $Saved.Engine
+    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+}
