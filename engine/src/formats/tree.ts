@@ -17,6 +17,17 @@ export interface TreeFile {
   readonly name: string;
   readonly source: FileSource;
   readonly modified?: Date;
+  /**
+   * Write this file's data after every other file's (the media manifest, docs/readback.md: its
+   * content is the other files' digests, known only once they have streamed). Writers order their
+   * data stably with these last.
+   */
+  readonly writeLast?: boolean;
+}
+
+/** A stable order in which files marked writeLast come after all others. */
+export function lastFilesLast<T>(items: readonly T[], file: (item: T) => TreeFile): T[] {
+  return [...items.filter((i) => !file(i).writeLast), ...items.filter((i) => file(i).writeLast === true)];
 }
 
 export interface TreeDir {

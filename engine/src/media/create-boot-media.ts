@@ -16,6 +16,7 @@ import type { Firmware } from './boot-files.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
 import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteChoices } from './media-options.js';
 import { checkConnectionOptions } from './connection-options.js';
+import { manifestFacts, withManifest } from './manifest.js';
 import { ProgressReporter } from './progress.js';
 import { checkMediaTarget, type MediaTargetOptions, writeMedia, writeStepInfo, type MediaType } from './write-media.js';
 
@@ -192,11 +193,11 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     progress.next();
     warnAboutOptions(params, context);
     const generated = generateFiles(params, site, { mediaGuid, pfx: pfx.pfx, label: request.label, catalogPath: catalog.path });
-    const tree = planBootMediaTree({
+    const tree = withManifest(planBootMediaTree({
       image, wim: await diskFileSource(site.bootImage.wimPath), arch, generated,
       options: { noPrompt: params.noPrompt === true, bootEx: params.bootEx === true },
       ...(prestartFiles ? { prestartFiles } : {}),
-    });
+    }), manifestFacts(params, site, arch, pfx, request.label, environment.fixedTimestamp ?? request.started));
     reportFirmware(tree, context, progress);
     return { site, tree, pfx, mediaGuid, wim };
   } catch (err) {

@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { fatBpbCommon } from '../formats/fat/index.js';
 import { maxFat32FileBytes } from '../formats/fat/plan.js';
-import type { TreeDir, TreeFile } from '../formats/tree.js';
+import { lastFilesLast, type TreeDir, type TreeFile } from '../formats/tree.js';
 import type { UndoJournal } from '../ops/operations.js';
 import { mountOf, readMounts, type MountEntry } from './mounts.js';
 
@@ -177,7 +177,7 @@ function listTree(root: TreeDir): CopyItem {
     }
   };
   walk(root, '');
-  return { dirs, files, bytes };
+  return { dirs, files: lastFilesLast(files, (f) => f.node), bytes };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { CmTsError } from '../../errors/index.js';
 import { mbrSectorBytes } from '../mbr/index.js';
-import type { TreeDir, TreeFile } from '../tree.js';
+import { lastFilesLast, type TreeDir, type TreeFile } from '../tree.js';
 import { assignFatName, checkLongName, type FatName, fatVolumeLabel, longEntryCount } from './names.js';
 import { dirEntryBytes, maxDirEntries, maxFat32Clusters, minFat32Clusters, sectorBytes } from './structures.js';
 
@@ -196,7 +196,7 @@ export function planFatDisk(root: TreeDir, options: FatDiskOptions): FatDiskPlan
 
   // Pass 2: file runs after all directories.
   const runs: Array<FatDirPlan | FatFilePlan> = [...dirs];
-  for (const f of files) {
+  for (const f of lastFilesLast(files, (file) => file.node)) {
     (f as { firstCluster: number }).firstCluster = next;
     next += f.clusters;
     runs.push(f);

@@ -8,7 +8,7 @@ import { bootCatalog, bootRecordLba, efiSectorCount, platformId, type BootImage 
 import { assignUnique, compareSplitNames, isoFileIdentifier, isoNameProposal, isoVolumeIdentifier, splitAtLastDot, type SplitName } from '../iso9660/names.js';
 import { directoryRecordBytes, maxDirectoryRecordBytes, pathTableRecordBytes, sectorBytes, systemAreaSectors } from '../iso9660/structures.js';
 import { jolietNames, jolietVolumeIdentifier } from '../joliet/index.js';
-import type { TreeDir, TreeFile } from '../tree.js';
+import { lastFilesLast, type TreeDir, type TreeFile } from '../tree.js';
 import { bootRecordBytes, terminatorBytes, volumeDescriptorBytes } from './descriptors.js';
 import { udfAnchorLba, udfBridge } from './udf-bridge.js';
 
@@ -270,6 +270,7 @@ export function planIso(root: TreeDir, options: IsoOptions): IsoPlan {
   }
   const partitionStartLba = lba;
   if (udf) lba += udf.metadataSectors;
+  fileOrder.splice(0, fileOrder.length, ...lastFilesLast(fileOrder, (f) => f.node));
   for (const file of fileOrder) {
     // an empty file has no extent; ECMA-119 allows any location for a zero data length
     file.lba = file.sizeBytes > 0 ? lba : 0;

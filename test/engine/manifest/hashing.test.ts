@@ -1,0 +1,57 @@
+/** hashingSource: the digest of what a writer streamed, whichever read path it took (formats/manifest/hashing-source.ts). */
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashingSource } from '../../../engine/src/formats/manifest/index.js';
+import { mainThreadHashMaxBytes } from '../../../engine/src/formats/manifest/hashing-source.js';
+import { bufferSource, diskFileSource, type PositionalSource } from '../../../engine/src/formats/sources.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cmts-hash-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function file(bytes: number): { path: string; data: Buffer } {
+  const data = randomFillSync(Buffer.alloc(bytes));
+  const path = join(scratch, `f${bytes}`);
+  writeFileSync(path, data);
+  return { path, data };
+}
+
+describe('hashingSource', () => {
+  it('hashes a large file on the worker through open() and through positional reads', async () => {
+    const { path, data } = file(5 * mainThreadHashMaxBytes + 12345);
+    const viaOpen = hashingSource(await diskFileSource(path));
+    for await (const chunk of viaOpen.open()) expect(chunk.length).toBeGreaterThan(0);
+    expect(await viaOpen.sha256()).toBe(sha256(data));
+
+    const viaReader = hashingSource(await diskFileSource(path)) as ReturnType<typeof hashingSource> & PositionalSource;
+    const reader = await viaReader.openReader();
+    const window = new Uint8Array(700_001); // odd windows, one byte past the end asked for, as copySourceToSink does
+    for (let position = 0; position < data.length; ) position += await reader.read(window, position);
+    reader.close();
+    expect(await viaReader.sha256()).toBe(sha256(data));
+  });
+
+  it('hashes a small file read synchronously and a buffer', async () => {
+    const { path, data } = file(1000);
+    const small = hashingSource(await diskFileSource(path)) as ReturnType<typeof hashingSource> & PositionalSource;
+    small.readStartSync!(new Uint8Array(1001), 1000);
+    expect(await small.sha256()).toBe(sha256(data));
+    const generated = hashingSource(bufferSource(data, 'generated'));
+    for await (const _ of generated.open()) void _;
+    expect(await generated.sha256()).toBe(sha256(data));
+  });
+
+  it('has no digest for a file read out of order or not to the end (E_UNEXPECTED), and one for an empty file', async () => {
+    const { path } = file(3 * mainThreadHashMaxBytes);
+    const source = hashingSource(await diskFileSource(path)) as ReturnType<typeof hashingSource> & PositionalSource;
+    const reader = await source.openReader();
+    await reader.read(new Uint8Array(4096), 4096);
+    await reader.read(new Uint8Array(4096), 0);
+    reader.close();
+    await expect(source.sha256()).rejects.toMatchObject({ code: 'E_UNEXPECTED', detail: expect.stringContaining('was not written in full') });
+    expect(await hashingSource(bufferSource(new Uint8Array(0), 'empty')).sha256()).toBe(sha256(new Uint8Array(0)));
+  });
+});
