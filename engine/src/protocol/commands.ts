@@ -1,5 +1,6 @@
 import { describeBootImages } from '../media/boot-images.js';
 import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
+import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
 import * as results from './messages.js';
@@ -15,5 +16,6 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     describeDisk: command(describeDiskParams, results.describeDiskResult)(async (params) => describeDisk(params)),
     createBootMedia: command(createBootMediaParams, results.createBootMediaResult)((params, context) => createBootMedia(params, context)),
     checkBootMedia: command(createBootMediaParams, results.checkBootMediaResult)((params, context) => checkBootMedia(params, context)),
+    inspectMedia: command(inspectMediaParams, results.inspectMediaResult)((params, context) => inspectMedia(params, context)),
   };
 }

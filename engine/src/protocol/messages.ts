@@ -120,4 +120,33 @@ export const checkBootMediaResult = {
   object: { ...mediaFields, sizeBytes: 'integer', destination: 'string', erases: 'boolean' },
 } as const satisfies Shape;
 
+/** Test-CMBootMedia's BootMediaInfo (docs/readback.md). */
+export const inspectMediaResult = {
+  object: {
+    path: 'string',
+    container: { enum: ['iso', 'disk', 'folder'] },
+    fileSystem: 'string',
+    mediaType: nullableString,
+    label: nullableString,
+    mediaGuid: nullableString,
+    siteCode: nullableString,
+    managementPoints: { array: 'string' },
+    mediaMode: { nullable: { enum: ['Static', 'Dynamic'] } },
+    bootImageId: nullableString,
+    bootImageVersion: { nullable: 'integer' },
+    architecture: nullableString,
+    biosBootable: 'boolean',
+    uefiBootable: 'boolean',
+    passwordProtected: { nullable: 'boolean' },
+    unattended: { nullable: 'boolean' },
+    certificateThumbprint: nullableString,
+    certificateNotAfter: { nullable: 'dateTime' },
+    creator: nullableString,
+    filesVerified: 'integer',
+    problems: { array: 'string' },
+    notes: { array: 'string' },
+    isValid: 'boolean',
+  },
+} as const satisfies Shape;
+
 export const cancelResult = { object: { canceled: 'boolean' } } as const satisfies Shape;

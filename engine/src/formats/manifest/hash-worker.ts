@@ -27,7 +27,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-const maxInFlightBytes = 32 << 20;
+const maxInFlightBytes = 8 << 20;
 const pooledBufferBytes = 1 << 20;
 
 type Reply = { kind: 'done'; buffer: ArrayBuffer; length: number } | { kind: 'digest'; id: number; digest: string };
