@@ -100,6 +100,23 @@ describe('inspectMedia on an ISO', () => {
   });
 });
 
+describe.skipIf(!have('xorriso'))('inspectMedia on media without a manifest (as ConfigMgr makes them)', () => {
+  it('says there is no manifest and checks what it can', async () => {
+    const tree = join(scratch, 'cm-tree');
+    execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/', tree], { stdio: 'ignore' });
+    rmSync(join(tree, 'SMS', 'data', 'CmTsMedia.json'));
+    const cmIso = join(scratch, 'configmgr.iso');
+    execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-iso-level', '3', '-J', '-joliet-long', '-V', 'CM_BOOT', '-b', 'boot/etfsboot.com', '-no-emul-boot', '-boot-load-size', '8',
+      '-eltorito-alt-boot', '-e', 'efi/microsoft/boot/efisys.bin', '-no-emul-boot', '-o', cmIso, tree], { stdio: 'ignore' });
+    const info = await inspect(cmIso, { mediaPassword: 'Secret-Pw-1', siteCatalog: demoCatalog });
+    expect(info).toMatchObject({
+      isValid: true, creator: null, filesVerified: 0, bootImageVersion: null, mediaGuid: isoResult.mediaGuid, siteCode: 'PS1',
+      certificateThumbprint: isoResult.certificateThumbprint, biosBootable: true, uefiBootable: true, mediaType: 'CD',
+    });
+    expect(info.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^No CmTsMedia manifest/), expect.stringMatching(/do not record the boot image's source version/)]));
+  });
+});
+
 describe.skipIf(!have('mkfs.fat'))('inspectMedia on USB media', () => {
   it('a UFD+FORMAT disk image: valid with the creation facts', async () => {
     const img = join(scratch, 'disk.img');
