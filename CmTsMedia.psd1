@@ -9,8 +9,9 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('module/CmTsMedia.Format.ps1xml')
-    FunctionsToExport    = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage')
+    FunctionsToExport    = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage', 'Test-CMBootMedia')
     CmdletsToExport      = @()
+    DscResourcesToExport = @('CMBootMedia')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

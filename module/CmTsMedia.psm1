@@ -22,6 +22,7 @@ $privateFiles = @(
     'ConvertFrom-CmTsJson.ps1'
     'ConvertTo-CmTsRequestLine.ps1'
     'ConvertTo-CmTsOutput.ps1'
+    'ConvertTo-CmTsBootMediaInfo.ps1'
     'Resolve-CmTsEnginePath.ps1'
     'Resolve-CmTsSiteCatalog.ps1'
     'Start-CmTsEngine.ps1'
@@ -35,11 +36,14 @@ $privateFiles = @(
     'Resolve-CmTsWindowsDisk.ps1'
     'Invoke-CmTsOfflineDisk.ps1'
     'Register-CmTsArgumentCompleter.ps1'
+    'Get-CmTsDscMediaState.ps1'
+    'Set-CmTsDscMedia.ps1'
 )
 $publicFiles = @(
     'New-CMBootMedia.ps1'
     'Get-CMBootMediaStatus.ps1'
     'Get-CMBootImage.ps1'
+    'Test-CMBootMedia.ps1'
 )
 foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
 
@@ -67,7 +71,56 @@ foreach ($file in $publicFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'P
 
 Register-CmTsArgumentCompleter
 
-Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage'
+# The class-based DSC resource CMBootMedia (SPEC section 7.4, docs/dsc.md). It lives in the root module
+# because DSC finds class resources by parsing the root module; its logic is in Private/*-CmTsDsc*.ps1.
+[DscResource()]
+class CMBootMedia {
+    [DscProperty(Key)] [string] $DestinationPath
+    [DscProperty()] [ValidateSet('Present', 'Absent')] [string] $Ensure = 'Present'
+    [DscProperty(Mandatory)] [ValidateSet('CD', 'UFD', 'UFD+FORMAT')] [string] $MediaType
+    [DscProperty(Mandatory)] [string] $BootImageId
+    [DscProperty()] [string] $SiteCatalog
+    [DscProperty()] [pscredential] $MediaPassword
+    [DscProperty()] [int] $CertificateRenewalDays = 30
+    [DscProperty()] [string] $MediaLabel
+    [DscProperty(NotConfigurable)] [bool] $IsValid
+    [DscProperty(NotConfigurable)] [string[]] $Problems
+    [DscProperty(NotConfigurable)] [string] $MediaGuid
+    [DscProperty(NotConfigurable)] [string] $BootImageVersion
+    [DscProperty(NotConfigurable)] [string] $CertificateThumbprint
+    [DscProperty(NotConfigurable)] [string] $CertificateNotAfter
+
+    [CMBootMedia] Get() {
+        $state = Get-CmTsDscMediaState -Resource $this
+        $current = [CMBootMedia]::new()
+        foreach ($name in 'DestinationPath', 'MediaType', 'BootImageId', 'SiteCatalog', 'CertificateRenewalDays', 'MediaLabel') { $current.$name = $this.$name }
+        $current.Ensure = 'Absent'
+        if ($state.Exists) { $current.Ensure = 'Present' }
+        $current.Problems = [string[]]@($state.Problems)
+        $current.IsValid = $state.Exists -and $state.Problems.Count -eq 0
+        if ($null -ne $state.Info) {
+            $current.BootImageId = $state.Info.BootImageId
+            $current.MediaLabel = $state.Info.Label
+            $current.MediaGuid = $state.Info.MediaGuid
+            $current.BootImageVersion = [string]$state.Info.BootImageVersion
+            $current.CertificateThumbprint = $state.Info.CertificateThumbprint
+            if ($null -ne $state.Info.CertificateNotAfter) { $current.CertificateNotAfter = $state.Info.CertificateNotAfter.ToString('o') }
+        }
+        return $current
+    }
+
+    [bool] Test() {
+        $state = Get-CmTsDscMediaState -Resource $this
+        if ($this.Ensure -eq 'Absent') { return -not $state.Exists }
+        return $state.Exists -and $state.Problems.Count -eq 0
+    }
+
+    [void] Set() {
+        Set-CmTsDscMedia -Resource $this
+    }
+}
+
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage', 'Test-CMBootMedia'
 
 # The session's resident engine (Get-CmTsEngine) ends with the module.
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-CmTsResidentEngine }

@@ -95,6 +95,7 @@ function Get-CmTsErrorTarget {
     switch -Regex ($Row.code) {
         # The SDK's ErrorDetail names the package, the option or the file itself.
         '^(CREATETSMEDIA_E_MISSINGPACKAGE|CREATETSMEDIA_E_PACKAGETOOLARGE|CREATETSMEDIA_E_CONNECTIONOPTIONNAME|CMTSMEDIA_E_OPERATIONNOTFOUND)$' { return $Detail }
+        '^CMTSMEDIA_E_MEDIAUNREADABLE$' { return $Context['Path'] }
         '^(E_FILENOTFOUND|E_PATHNOTFOUND|E_ACCESSDENIED|E_FILEEXISTS|E_DISKFULL|E_IO|CMTSMEDIA_E_DESTINATIONBUSY)$' {
             if ($Detail) { return $Detail }
             return $Context['DestinationPath']
