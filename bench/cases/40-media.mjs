@@ -20,13 +20,13 @@ import { build } from 'esbuild';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const cache = join(repo, '.cache/bench/media');
 const runs = Math.max(5, Number(process.env.RUNS ?? 5));
-const bulkMiB = 500;
+const defaultBulkMiB = 500;
 const have = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const q = (s) => `'${s}'`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The boot image: the demo WIM's files plus bulk data, half random, half compressible text. */
-function makeWim(wim) {
+export function makeWim(wim, bulkMiB = defaultBulkMiB) {
   const tree = join(cache, 'wim-tree');
   rmSync(tree, { recursive: true, force: true });
   execFileSync('wimlib-imagex', ['apply', join(repo, 'module/Demo/content/dp01/PS100005/boot.PS100005.wim'), '1', tree], { stdio: 'ignore' });
@@ -50,7 +50,7 @@ function makeWim(wim) {
 }
 
 /** A copy of the demo site whose boot image PS100005 is the bench WIM. */
-function makeSite(wim, site) {
+export function makeSite(wim, site) {
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   cpSync(join(repo, 'module/Demo/certs'), join(site, 'certs'), { recursive: true });
@@ -63,8 +63,8 @@ function makeSite(wim, site) {
   return join(site, 'site.json');
 }
 
-/** Runs the engine once: hello, createBootMedia, result, stdin EOF; resolves its wall time and peak RSS. */
-function engineRun(engine, request, stateDir) {
+/** Runs the engine once: hello, one request (createBootMedia), result, stdin EOF; resolves its wall time, peak RSS and result. */
+export function engineRun(engine, request, stateDir, command = 'createBootMedia') {
   const timeFile = join(stateDir, 'time.txt');
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -80,7 +80,7 @@ function engineRun(engine, request, stateDir) {
       while ((newline = pending.indexOf('\n')) >= 0) {
         const message = JSON.parse(pending.slice(0, newline));
         pending = pending.slice(newline + 1);
-        if (message.event === 'hello') child.stdin.write(JSON.stringify({ id: 1, command: 'createBootMedia', params: request }) + '\n');
+        if (message.event === 'hello') child.stdin.write(JSON.stringify({ id: 1, command, params: request }) + '\n');
         if (message.id === 1 && (message.result || message.error)) {
           result = message;
           child.stdin.end();
@@ -90,13 +90,13 @@ function engineRun(engine, request, stateDir) {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (!result?.result) return reject(new Error(`engine exit ${code}: ${JSON.stringify(result?.error ?? null)}`));
-      spawnSync('sync', [request.destinationPath]);
-      resolve({ seconds: (performance.now() - started) / 1000, rssMiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 });
+      if (request.destinationPath) spawnSync('sync', [request.destinationPath]);
+      resolve({ seconds: (performance.now() - started) / 1000, rssMiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024, result: result.result });
     });
   });
 }
 
-function commandRun(command) {
+export function commandRun(command) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', command], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
   const [seconds, kib] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
@@ -111,7 +111,7 @@ export default async function mediaBench() {
   mkdirSync(cache, { recursive: true });
   const catalogPath = join(cache, 'site/site.json');
   if (!existsSync(catalogPath)) {
-    process.stdout.write(`40-media: generating a ~${bulkMiB} MB boot image in .cache/bench/media (once) ...\n`);
+    process.stdout.write(`40-media: generating a ~${defaultBulkMiB} MB boot image in .cache/bench/media (once) ...\n`);
     const wim = join(cache, 'boot.wim');
     makeWim(wim);
     makeSite(wim, join(cache, 'site'));

@@ -15,6 +15,8 @@ import type { RequestContext } from '../../../engine/src/protocol/server.js';
 
 const demoCatalog = resolve('module/Demo/site.json');
 const have = (...tools: string[]) => tools.every((t) => spawnSync('which', [t]).status === 0);
+/** Root with a free loop device (containers may have none). */
+const loopUsable = process.getuid?.() === 0 && have('losetup') && spawnSync('losetup', ['-f']).status === 0;
 const context = (): RequestContext => ({ id: 1, signal: new AbortController().signal, event: () => undefined });
 const create = (extra: Partial<CreateBootMediaParams>) =>
   createBootMedia({ bootImageId: 'PS100005', siteCatalog: demoCatalog, mediaPassword: 'Secret-Pw-1', ...extra } as CreateBootMediaParams, context());
@@ -124,6 +126,19 @@ describe.skipIf(!have('mkfs.fat'))('inspectMedia on USB media', () => {
     const info = await inspect(img, { mediaPassword: 'Secret-Pw-1' });
     expectCreation(info, result);
     expect(info).toMatchObject({ container: 'disk', fileSystem: 'FAT32', mediaType: 'UFD+FORMAT', biosBootable: true });
+  });
+
+  it.skipIf(!loopUsable)('a disk device (a loop device over a UFD+FORMAT image, as root): valid with the creation facts', async () => {
+    const img = join(scratch, 'device.img');
+    const result = await create({ mediaType: 'UFD+FORMAT', destinationPath: img, imageSizeBytes: 64 * 2 ** 20 });
+    const device = execFileSync('losetup', ['-f', '--show', '--read-only', img], { encoding: 'utf8' }).trim();
+    try {
+      const info = await inspect(device, { mediaPassword: 'Secret-Pw-1' });
+      expectCreation(info, result);
+      expect(info).toMatchObject({ path: device, container: 'disk', fileSystem: 'FAT32' });
+    } finally {
+      execFileSync('losetup', ['-d', device]);
+    }
   });
 
   it.skipIf(process.getuid?.() !== 0 || !have('fusefat', 'fusermount'))('a mounted FAT32 volume with UFD media: valid with the creation facts', async () => {
