@@ -93,7 +93,7 @@ describe.skipIf(!hasTool('xorriso'))('createBootMedia, CD, against the demo site
   it('holds the SPEC §5.1 tree', () => {
     expect(isoFiles(iso)).toEqual(
       [
-        '/MediaLabel.txt', '/SMS/data/TsmBootstrap.ini', '/SMS/data/Variables.dat', '/boot/BCD', '/boot/boot.sdi', '/boot/etfsboot.com',
+        '/MediaLabel.txt', '/SMS/data/CmTsMedia.json', '/SMS/data/TsmBootstrap.ini', '/SMS/data/Variables.dat', '/boot/BCD', '/boot/boot.sdi', '/boot/etfsboot.com',
         '/boot/fonts/wgl4_boot.ttf', '/bootmgr', '/bootmgr.efi', '/efi/boot/bootx64.efi', '/efi/microsoft/boot/BCD',
         '/efi/microsoft/boot/efisys.bin', '/efi/microsoft/boot/fonts/wgl4_boot.ttf', '/sources/boot.wim',
       ].sort(),
