@@ -83,7 +83,7 @@ function emptyInfo(path: string, media: OpenedMedia): BootMediaInfo {
     label: media.volume.label || null, mediaGuid: null, siteCode: null, managementPoints: [], mediaMode: null,
     bootImageId: null, bootImageVersion: null, architecture: architectureOf(media), biosBootable: media.boot.biosBootable,
     uefiBootable: media.boot.uefiBootable, passwordProtected: null, unattended: null, certificateThumbprint: null,
-    certificateNotAfter: null, creator: null, filesVerified: 0, problems: [], notes: [...media.boot.notes], isValid: false,
+    certificateNotAfter: null, creator: null, filesVerified: 0, problems: [...media.problems], notes: [...media.boot.notes], isValid: false,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { open as openFile, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CmTsError, fromSystemError } from '../errors/index.js';
+import { CmTsError, fromSystemError, isCmTsError } from '../errors/index.js';
 import { isBiosEntry, isUefiEntry, readBootCatalog } from '../formats/eltorito/read.js';
 import { readFatVolume } from '../formats/fat/read.js';
 import { looksLikeIso, readIsoVolume } from '../formats/iso9660/read.js';
@@ -13,6 +13,7 @@ import { readMbr } from '../formats/mbr/read.js';
 import { partitionType } from '../formats/mbr/index.js';
 import { MediaImage, unreadable } from '../formats/readback/image.js';
 import { hashFiles } from '../formats/readback/hash-files.js';
+import { hasUdf, readUdfVolume } from '../formats/udf/read.js';
 import { WalkBudget, type ReadFile, type ReadVolume } from '../formats/readback/volume.js';
 
 export interface BootFacts {
@@ -26,6 +27,8 @@ export interface OpenedMedia {
   readonly container: 'iso' | 'disk' | 'folder';
   readonly volume: ReadVolume;
   readonly boot: BootFacts;
+  /** What is wrong with the structures though the media can be read (an ISO's UDF tree that disagrees). */
+  readonly problems: readonly string[];
   /** A file by media path (case-insensitive, as Windows), or undefined. */
   find(path: string): ReadFile | undefined;
   /** A small file's bytes (at most 16 MiB). */
@@ -52,7 +55,7 @@ export async function openMedia(path: string): Promise<OpenedMedia> {
         uefiBootable: entries.some((e) => e.bootable && isUefiEntry(e)),
         notes: entries.map((e) => `El Torito ${isUefiEntry(e) ? 'UEFI' : isBiosEntry(e) ? 'BIOS' : `platform 0x${e.platform.toString(16)}`} entry: ${e.bootable ? 'bootable' : 'not bootable'}, image at LBA ${e.loadRba}${fileAt(volume, e.loadRba * 2048)}`),
       };
-      return imageMedia('iso', image, volume, boot);
+      return imageMedia('iso', image, volume, boot, await checkUdfBridge(image, volume));
     }
     const mbr = await readMbr(image);
     const partition = mbr?.partitions.find((p) => p.active && fatTypes.includes(p.type)) ?? mbr?.partitions.find((p) => fatTypes.includes(p.type));
@@ -73,6 +76,29 @@ export async function openMedia(path: string): Promise<OpenedMedia> {
   }
 }
 
+/**
+ * Windows reads an ISO's UDF tree when there is one (docs/udf.md): it must list the same files at
+ * the same places as the ISO 9660/Joliet tree this reader checks, or Windows sees other media.
+ */
+async function checkUdfBridge(image: MediaImage, volume: ReadVolume): Promise<string[]> {
+  if (!(await hasUdf(image))) return [];
+  let udf: ReadVolume;
+  try {
+    udf = await readUdfVolume(image);
+  } catch (err) {
+    if (isCmTsError(err, 'CMTSMEDIA_E_MEDIAUNREADABLE')) return [`The UDF file system, which Windows reads, is damaged: ${err.detail}`];
+    throw err;
+  }
+  const byPath = new Map(volume.files.map((f) => [f.path.toUpperCase(), f]));
+  const differing = udf.files.filter((f) => {
+    const iso = byPath.get(f.path.toUpperCase());
+    return !iso || iso.sizeBytes !== f.sizeBytes || (f.sizeBytes > 0 && iso.extents[0]?.position !== f.extents[0]?.position);
+  });
+  if (differing.length === 0 && udf.files.length === volume.files.length) return [];
+  const names = differing.slice(0, 5).map((f) => f.path).join(', ');
+  return [`The UDF file system, which Windows reads, disagrees with the ISO 9660/Joliet tree (${udf.files.length} and ${volume.files.length} files${names ? `; differing: ${names}` : ''}).`];
+}
+
 function fileAt(volume: ReadVolume, position: number): string {
   const file = volume.files.find((f) => f.extents[0]?.position === position);
   return file ? ` (${file.path})` : ' (no file of the media starts there)';
@@ -83,12 +109,13 @@ function finder(volume: ReadVolume): (path: string) => ReadFile | undefined {
   return (path) => index.get(path.replace(/\//g, '\\').toUpperCase());
 }
 
-function imageMedia(container: 'iso' | 'disk', image: MediaImage, volume: ReadVolume, boot: BootFacts): OpenedMedia {
+function imageMedia(container: 'iso' | 'disk', image: MediaImage, volume: ReadVolume, boot: BootFacts, problems: string[] = []): OpenedMedia {
   const read = (_file: ReadFile, position: number, length: number, target: Uint8Array) => image.read(position, length, target);
   return {
     container,
     volume,
     boot,
+    problems,
     find: finder(volume),
     async readSmall(file) {
       if (file.sizeBytes > smallFileMaxBytes) throw new CmTsError('E_INVALIDARG', `${file.path} has ${file.sizeBytes} bytes, more than such a file can have`);
@@ -147,6 +174,7 @@ async function openFolder(root: string): Promise<OpenedMedia> {
   return {
     container: 'folder',
     volume,
+    problems: [],
     boot: { biosBootable: files.some((f) => f.path.toLowerCase() === 'bootmgr'), uefiBootable: efi, notes: ['A mounted volume: BIOS boot also needs the drive\'s boot sector, which is not checked here.'] },
     find: finder(volume),
     async readSmall(file) {

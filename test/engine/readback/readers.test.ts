@@ -13,6 +13,7 @@ import { errorTable, isCmTsError } from '../../../engine/src/errors/index.js';
 import { readBootCatalog } from '../../../engine/src/formats/eltorito/read.js';
 import { readFatVolume } from '../../../engine/src/formats/fat/read.js';
 import { readIsoVolume } from '../../../engine/src/formats/iso9660/read.js';
+import { hasUdf, readUdfVolume } from '../../../engine/src/formats/udf/read.js';
 import { hashFiles } from '../../../engine/src/formats/readback/hash-files.js';
 import { MediaImage } from '../../../engine/src/formats/readback/image.js';
 import { createBootMedia, type CreateBootMediaParams } from '../../../engine/src/media/create-boot-media.js';
@@ -81,6 +82,48 @@ describe.skipIf(!have('xorriso'))('ISO reader on an image made by xorriso', () =
     } finally {
       image.close();
     }
+  });
+});
+
+describe.skipIf(!have('genisoimage'))('UDF reader on an image made by genisoimage -udf', () => {
+  it('reads the UDF tree and every file\'s bytes', async () => {
+    const iso = join(scratch, 'genisoimage.iso');
+    execFileSync('genisoimage', ['-quiet', '-iso-level', '3', '-J', '-joliet-long', '-udf', '-V', 'GENISO', '-o', iso, tree], { stdio: 'ignore' });
+    const image = await MediaImage.open(iso);
+    try {
+      expect(await hasUdf(image)).toBe(true);
+      const volume = await readUdfVolume(image);
+      expect(volume).toMatchObject({ fileSystem: 'UDF', label: 'GENISO' });
+      expect(await readAll(image, volume.files)).toEqual(expected());
+    } finally {
+      image.close();
+    }
+  });
+});
+
+describe('UDF bridge of CmTsMedia ISOs', () => {
+  it('lists the same files at the same places as the Joliet tree', async () => {
+    const iso = join(scratch, 'bridge.iso');
+    await createBootMedia({ mediaType: 'CD', destinationPath: iso, bootImageId: 'PS100005', siteCatalog: resolve('module/Demo/site.json') } as CreateBootMediaParams, context());
+    const image = await MediaImage.open(iso);
+    try {
+      const joliet = await readIsoVolume(image);
+      const udf = await readUdfVolume(image);
+      const view = (files: typeof udf.files) => Object.fromEntries(files.map((f) => [f.path, f.extents]));
+      expect(view(udf.files)).toEqual(view(joliet.files));
+      expect(udf.label).toBe('Configuration Manager');
+    } finally {
+      image.close();
+    }
+    // a damaged File Entry in the UDF tree is a problem Test-CMBootMedia names, not an error
+    const bytes = readFileSync(iso);
+    const fe = bytes.indexOf(Buffer.from([0x05, 0x01, 0x02, 0x00]), 300 * 2048); // tag 261 (File Entry), version 2
+    expect(fe).toBeGreaterThan(0);
+    bytes[fe + 60] ^= 0xff; // inside informationLength: the CRC no longer matches
+    writeFileSync(iso, bytes);
+    const info = await inspectMedia({ path: iso, mediaPassword: undefined, siteCatalog: undefined, certificateRenewalSeconds: undefined }, context());
+    expect(info.isValid).toBe(false);
+    expect(info.problems).toEqual([expect.stringMatching(/^The UDF file system, which Windows reads, is damaged: .*CRC does not match/)]);
   });
 });
 
