@@ -59,9 +59,10 @@ describe('inspectMedia on an ISO', () => {
   });
 
   it('with a wrong password: a problem that says so, no exception', async () => {
-    const info = await inspect(iso, { mediaPassword: 'wrong' });
+    const info = await inspect(iso, { mediaPassword: 'Wr0ng-Pa55-x7' });
     expect(info.isValid).toBe(false);
     expect(info.problems).toEqual(['The media password given does not open SMS\\data\\Variables.dat.']);
+    expect(JSON.stringify(info)).not.toContain('Wr0ng-Pa55-x7');
   });
 
   it('one byte changed inside sources\\boot.wim: invalid, and the problem names the file', async () => {
