@@ -95,7 +95,10 @@ function Test-CMBootMedia {
 
     process {
         $paths = $PSCmdlet.SessionState.Path
-        $target = $paths.GetUnresolvedProviderPathFromPSPath($Path)
+        # a Windows disk (\\.\PhysicalDrive1) is not a provider path; a bare drive letter means its root
+        if ($Path -match '^\\\\[.?]\\') { $target = $Path }
+        elseif ($Path -match '^[A-Za-z]:$') { $target = $Path + '\' }
+        else { $target = $paths.GetUnresolvedProviderPathFromPSPath($Path) }
         if ($CertificateRenewal -lt [System.TimeSpan]::Zero) {
             $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail 'CertificateRenewal must not be negative' -TargetObject $CertificateRenewal))
         }

@@ -120,6 +120,16 @@ Describe 'Test-CMBootMedia' {
         $err[0].TargetObject | Should -Be (Join-Path $TestDrive 'junk.img')
     }
 
+    It 'passes Windows disk paths as they are, a drive letter as its root, the password as a SecureString, the renewal in seconds' {
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine { [pscustomobject]@{ Result = [pscustomobject]@{ path = 'p'; isValid = $true }; ErrorRecord = $null; OperationId = $null } }
+        $null = Test-CMBootMedia -Path '\\.\PhysicalDrive3' -MediaPassword $script:password -CertificateRenewal (New-TimeSpan -Days 2)
+        Should -Invoke -ModuleName CmTsMedia Invoke-CmTsEngine -Times 1 -Exactly -ParameterFilter {
+            $Command -eq 'inspectMedia' -and $Params.path -eq '\\.\PhysicalDrive3' -and $Params.mediaPassword -is [System.Security.SecureString] -and $Params.certificateRenewalSeconds -eq 172800
+        }
+        $null = Test-CMBootMedia -Path 'E:'
+        Should -Invoke -ModuleName CmTsMedia Invoke-CmTsEngine -ParameterFilter { $Params.path -eq 'E:\' -and -not $Params.ContainsKey('mediaPassword') }
+    }
+
     It 'reads a UFD+FORMAT disk image' {
         $image = Join-Path $TestDrive 'disk.img'
         $made = New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath $image -ImageSize 64MB -MediaPassword $script:password -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop
