@@ -71,7 +71,7 @@ function checkAgainst(manifest: MediaManifest, read: (path: string) => Buffer, e
 describe.skipIf(!have('xorriso'))('manifest on CD media', () => {
   it('lists every file with the digest xorriso extracts, and its data are the last in the image', async () => {
     const iso = join(scratch, 'm.iso');
-    const result = await createBootMedia(params({ mediaType: 'CD', destinationPath: iso, mediaPassword: 'Pw-1' }), context());
+    const result = await createBootMedia(params({ mediaType: 'CD', destinationPath: iso, mediaPassword: 'Pw-1', allowUnattended: true, prestartCommand: 'cmd /c echo secret-ish' }), context());
     const read = (path: string): Buffer => {
       const out = join(scratch, 'x');
       execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', `/${path}`, out], { stdio: 'ignore' });
@@ -81,7 +81,7 @@ describe.skipIf(!have('xorriso'))('manifest on CD media', () => {
     };
     const manifest = decodeManifest(read('SMS/data/CmTsMedia.json'));
     checkAgainst(manifest, read, { mediaType: 'CD', thumbprint: result.certificateThumbprint });
-    expect(manifest.options).toEqual({ label: 'Configuration Manager', passwordProtected: true });
+    expect(manifest.options).toEqual({ label: 'Configuration Manager', passwordProtected: true, mediaMode: 'Static', allowUnattended: true, prestartCommand: true });
     // xorriso -find … -exec report_lba: the manifest's extent has the highest LBA of all files
     const report = execFileSync('xorriso', ['-indev', iso, '-find', '/', '-type', 'f', '-exec', 'report_lba', '--'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const extents = [...report.matchAll(/^File data lba:\s+\d+\s*,\s*(\d+)\s*,\s*\d+\s*,\s*\d+\s*,\s*'([^']+)'/gm)].map((m) => ({ lba: Number(m[1]), path: m[2]! }));
@@ -97,6 +97,6 @@ describe.skipIf(!have('mtype', 'mdir'))('manifest on UFD+FORMAT media', () => {
     const read = (path: string): Buffer => execFileSync('mtype', ['-i', `${img}@@1M`, `::/${path}`], { env: mtoolsEnv, maxBuffer: 1 << 30 });
     const manifest = decodeManifest(read('SMS/data/CmTsMedia.json'));
     checkAgainst(manifest, read, { mediaType: 'UFD+FORMAT', thumbprint: result.certificateThumbprint });
-    expect(manifest.options).toEqual({ label: 'Configuration Manager', passwordProtected: false });
+    expect(manifest.options).toEqual({ label: 'Configuration Manager', passwordProtected: false, mediaMode: 'Static' });
   });
 });
