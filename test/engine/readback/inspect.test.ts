@@ -50,6 +50,11 @@ describe('inspectMedia on an ISO', () => {
     expectCreation(info, isoResult);
     expect(info).toMatchObject({ container: 'iso', mediaType: 'CD', label: 'PS1 Boot x64', biosBootable: true, managementPoints: ['http://MP01.cmtsmedia-demo.example'] });
     expect(info.filesVerified).toBeGreaterThan(8);
+    // both El Torito entries point at the files the manifest lists (no hidden, unhashed copy)
+    expect(info.notes).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^El Torito BIOS entry: bootable, image at LBA \d+ \(boot\\etfsboot\.com\)$/),
+      expect.stringMatching(/^El Torito UEFI entry: bootable, image at LBA \d+ \(efi\\microsoft\\boot\\efisys\.bin\)$/),
+    ]));
   });
 
   it('without the password: password-protected, the public facts from the manifest, still valid', async () => {
