@@ -34,6 +34,7 @@ Describe 'what the module sends and receives matches the protocol schema' {
         $null = New-CMBootMedia -Demo -MediaType CD -DestinationPath $iso -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop
         $result = New-CMBootMedia -Demo -MediaType CD -DestinationPath $iso -WarningAction SilentlyContinue -ErrorAction Stop
         $null = Get-CMBootMediaStatus -OperationId $result.OperationId -ErrorAction Stop
+        (Test-CMBootMedia -Path $iso -SiteCatalog (Join-Path $script:module.ModuleBase 'module/Demo/site.json') -ErrorAction Stop).IsValid | Should -BeTrue
         New-CMBootMedia -Demo -MediaType CD -DestinationPath $iso -BootImageId PS100099 -Force -ErrorAction SilentlyContinue -ErrorVariable failure
         $failure[-1].Exception.ErrorCode | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
         # The error's data reaches the ErrorRecord: the exception's Data, the reason in the message shown.
@@ -65,6 +66,6 @@ Describe 'what the module sends and receives matches the protocol schema' {
                     Should -BeTrue -Because ("{0} result: {1}" -f $command, ($bad -join ' '))
             }
         }
-        @($seen.Keys | Sort-Object) | Should -Be @('checkBootMedia', 'createBootMedia', 'getBootImages', 'getStatus', 'version')
+        @($seen.Keys | Sort-Object) | Should -Be @('checkBootMedia', 'createBootMedia', 'getBootImages', 'getStatus', 'inspectMedia', 'version')
     }
 }

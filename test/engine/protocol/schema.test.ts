@@ -66,6 +66,7 @@ describe.skipIf(!built(linuxEngine))('the real engine speaks the schema', () => 
       ['getBootImages', { siteCatalog: demo.siteCatalog }],
       ['checkBootMedia', demo],
       ['createBootMedia', { ...demo, mediaLabel: 'Schema test' }],
+      ['inspectMedia', { path: demo.destinationPath, siteCatalog: demo.siteCatalog }],
       ['getStatus', {}],
       ['describeDisk', { destinationPath: join(scratch, 'new.img'), imageSizeBytes: 64 * 2 ** 20 }],
       ['cancel', { requestId: 99 }],
