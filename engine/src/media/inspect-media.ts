@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { importPfx } from '../certs/index.js';
 import { isCmTsError } from '../errors/index.js';
 import { decodeManifest, manifestPath, type MediaManifest } from '../formats/manifest/index.js';
-import { mediaPfxPassword } from '../formats/mediavars/index.js';
+import { mediaPfxPassword, tsmBootstrapNames } from '../formats/mediavars/index.js';
 import { parseMediaLabel, parseTsmBootstrapIni, readMediaVariables, type TsmBootstrapFacts } from '../formats/mediavars/readback.js';
 import type { ReadFile } from '../formats/readback/volume.js';
 import type { Params } from '../protocol/params.js';
@@ -103,7 +103,7 @@ async function readBootstrap(media: OpenedMedia, info: BootMediaInfo): Promise<T
     return null;
   }
   const facts = parseTsmBootstrapIni(await media.readSmall(file));
-  if (facts.mediaType !== undefined && facts.mediaType.toLowerCase() !== 'bootmedia') info.notes.push(`${bootstrapPath} says MediaType=${facts.mediaType}.`);
+  if (facts.mediaType !== undefined && facts.mediaType.toLowerCase() !== tsmBootstrapNames.bootMedia.toLowerCase()) info.notes.push(`${bootstrapPath} says MediaType=${facts.mediaType}.`);
   info.passwordProtected = facts.passwordRequired ?? null;
   info.unattended = facts.unattended ?? null;
   return facts;

@@ -4,6 +4,7 @@
  * media variables of Variables.dat with the password check spelled out for Test-CMBootMedia.
  */
 import { isCmTsError } from '../../errors/index.js';
+import { mediaLabelKey, tsmBootstrapNames as names } from './textFiles.js';
 import { decodeVariablesDat } from './variablesDat.js';
 
 /** ANSI/ASCII, or UTF-16LE when the file starts with the BOM FF FE (as GetPrivateProfileString reads it). */
@@ -38,13 +39,14 @@ const flag = (value: string | undefined): boolean | undefined => (value === unde
 
 /** SMS\data\TsmBootstrap.ini `[MediaInfo]` (reference: docs/readback.md). */
 export function parseTsmBootstrapIni(bytes: Uint8Array): TsmBootstrapFacts {
-  const info = parseIniSection(decodeWindowsText(bytes), 'MediaInfo');
-  return { mediaType: info.get('MEDIATYPE'), passwordRequired: flag(info.get('PASSWORDREQUIRED')), unattended: flag(info.get('UNATTENDED')) };
+  const info = parseIniSection(decodeWindowsText(bytes), names.section);
+  const value = (key: string): string | undefined => info.get(key.toUpperCase());
+  return { mediaType: value(names.mediaType), passwordRequired: flag(value(names.passwordRequired)), unattended: flag(value(names.unattended)) };
 }
 
 /** MediaLabel.txt `label=<media label>`; undefined when the file has no such line. */
 export function parseMediaLabel(bytes: Uint8Array): string | undefined {
-  const match = /^label=(.*)$/im.exec(decodeWindowsText(bytes));
+  const match = new RegExp(`^${mediaLabelKey}=(.*)$`, 'im').exec(decodeWindowsText(bytes));
   return match ? match[1]!.replace(/\r$/, '') : undefined;
 }
 

@@ -24,14 +24,19 @@ export interface TsmBootstrapOptions {
   readonly unattended?: boolean;
 }
 
+/** The names TsmBootstrap.ini and MediaLabel.txt use; the readers (readback.ts) take the same. */
+export const tsmBootstrapNames = { section: 'MediaInfo', mediaType: 'MediaType', passwordRequired: 'PasswordRequired', unattended: 'Unattended', bootMedia: 'BootMedia' } as const;
+export const mediaLabelKey = 'label';
+
 /** `[MediaInfo]` with MediaType=BootMedia and lowercase true/false (reference §4). */
 export function encodeTsmBootstrapIni(options: TsmBootstrapOptions): Uint8Array {
-  const lines = ['[MediaInfo]', 'MediaType=BootMedia', `PasswordRequired=${options.passwordRequired}`, `Unattended=${options.unattended ?? false}`];
+  const n = tsmBootstrapNames;
+  const lines = [`[${n.section}]`, `${n.mediaType}=${n.bootMedia}`, `${n.passwordRequired}=${options.passwordRequired}`, `${n.unattended}=${options.unattended ?? false}`];
   return windowsText(lines.map((line) => `${line}\r\n`).join(''));
 }
 
 /** `label=<media label>` (reference §1.1, from 1902). A label with a line break or a control character is E_INVALIDARG. */
 export function encodeMediaLabel(label: string = defaultMediaLabel): Uint8Array {
   if (/\p{Cc}/u.test(label)) throw new CmTsError('E_INVALIDARG', 'MediaLabel must not contain line breaks or control characters');
-  return windowsText(`label=${label}\r\n`);
+  return windowsText(`${mediaLabelKey}=${label}\r\n`);
 }
