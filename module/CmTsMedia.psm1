@@ -23,6 +23,7 @@ $privateFiles = @(
     'ConvertTo-CmTsRequestLine.ps1'
     'ConvertTo-CmTsOutput.ps1'
     'ConvertTo-CmTsBootMediaInfo.ps1'
+    'ConvertTo-CmTsMediaType.ps1'
     'Resolve-CmTsEnginePath.ps1'
     'Resolve-CmTsSiteCatalog.ps1'
     'Start-CmTsEngine.ps1'
@@ -42,7 +43,7 @@ $privateFiles = @(
 $publicFiles = @(
     'New-CMBootMedia.ps1'
     'Get-CMBootMediaStatus.ps1'
-    'Get-CMBootImage.ps1'
+    'Get-CMBootMediaImage.ps1'
     'Test-CMBootMedia.ps1'
 )
 foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
@@ -120,7 +121,7 @@ class CMBootMedia {
     }
 }
 
-Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage', 'Test-CMBootMedia'
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia'
 
 # The session's resident engine (Get-CmTsEngine) ends with the module.
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-CmTsResidentEngine }

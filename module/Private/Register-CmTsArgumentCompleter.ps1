@@ -30,7 +30,7 @@ function Get-CmTsCatalogBootImage {
 function Register-CmTsArgumentCompleter {
     <#
     .SYNOPSIS
-    Registers tab completion of -BootImageId (New-CMBootMedia, Get-CMBootImage) from the site catalog.
+    Registers tab completion of -BootImageId (New-CMBootMedia, Get-CMBootMediaImage) from the site catalog.
     .DESCRIPTION
     The catalog is the one the command would use: the demo catalog with -Demo, else -SiteCatalog, else
     the default chain (environment variable, config file). The completer only reads that file, through a
@@ -65,7 +65,7 @@ function Register-CmTsArgumentCompleter {
             return
         }
     }
-    foreach ($command in 'New-CMBootMedia', 'Get-CMBootImage') {
+    foreach ($command in 'New-CMBootMedia', 'Get-CMBootMediaImage') {
         Register-ArgumentCompleter -CommandName $command -ParameterName 'BootImageId' -ScriptBlock $completer
     }
 }

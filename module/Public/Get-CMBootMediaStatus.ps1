@@ -60,7 +60,7 @@ function Get-CMBootMediaStatus {
     New-CMBootMedia
 
     .LINK
-    Get-CMBootImage
+    Get-CMBootMediaImage
 
     .LINK
     about_CmTsMedia

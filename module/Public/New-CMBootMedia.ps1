@@ -29,6 +29,12 @@ function New-CMBootMedia {
     a disk that is not removable or USB, and a disk with something mounted are refused before any
     question, even with -Force.
 
+    The value is case-insensitive (cd works) and also takes the values of Microsoft's
+    New-CMBootableMedia: CdDvd means CD and Usb means UFD (UFD+FORMAT with -FormatMedia).
+
+    .PARAMETER FormatMedia
+    Microsoft's switch for "format the USB drive": with -MediaType Usb or UFD it means UFD+FORMAT.
+
     .PARAMETER DestinationPath
     CD: the .iso file to write. UFD: the mounted volume (X:\ on Windows, a mount point elsewhere).
     UFD+FORMAT: a drive letter, a disk device (\\.\PhysicalDriveN, /dev/sdX) or a raw disk image file.
@@ -38,7 +44,7 @@ function New-CMBootMedia {
 
     .PARAMETER BootImageId
     The ConfigMgr package ID of the boot image, for example PS100005. Alias PackageID, so objects with a
-    PackageID property (Get-CMBootImage) can be piped in. With -Demo it defaults to PS100005.
+    PackageID property (Get-CMBootMediaImage) can be piped in. With -Demo it defaults to PS100005.
 
     .PARAMETER MediaPassword
     Password that protects the media variables; the task sequence asks for it at boot. Without it the
@@ -52,14 +58,16 @@ function New-CMBootMedia {
     The password of the PFX file given with -CertificatePath.
 
     .PARAMETER CertificateValidStart
-    Start of the self-signed media certificate's validity. Default: now.
+    Start of the self-signed media certificate's validity. Default: now. Aliases CertValidStart (the
+    SDK's name) and CertificateStartTime (Microsoft's New-CMBootableMedia).
 
     .PARAMETER CertificateValidEnd
-    End of the self-signed media certificate's validity. Default: one year after the start.
+    End of the self-signed media certificate's validity. Default: one year after the start. Aliases
+    CertValidEnd (the SDK's name) and CertificateExpireTime (Microsoft's New-CMBootableMedia).
 
     .PARAMETER SiteCatalog
     Path of the site catalog JSON file (schema in about_CmTsMedia). Binds by property name, so the
-    objects of Get-CMBootImage bring their catalog along.
+    objects of Get-CMBootMediaImage bring their catalog along.
 
     .PARAMETER Demo
     Use the demo site and demo boot image shipped with the module (module/Demo/site.json), to try the
@@ -188,9 +196,9 @@ function New-CMBootMedia {
     Creates the media in the background, waits, and returns the result object.
 
     .EXAMPLE
-    Get-CMBootImage -SiteCatalog ./site.json -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath ./PS100005.iso
+    Get-CMBootMediaImage -SiteCatalog ./site.json -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath ./PS100005.iso
 
-    Creates media for a boot image listed by Get-CMBootImage: PackageID and SiteCatalog bind by property name.
+    Creates media for a boot image listed by Get-CMBootMediaImage: PackageID and SiteCatalog bind by property name.
 
     .EXAMPLE
     Import-Csv ./media.csv | New-CMBootMedia -SiteCatalog ./site.json
@@ -200,7 +208,7 @@ function New-CMBootMedia {
 
     .INPUTS
     Objects with MediaType, DestinationPath, BootImageId (or PackageID) and SiteCatalog properties, such as
-    the CmTsMedia.BootImage objects of Get-CMBootImage.
+    the CmTsMedia.BootImage objects of Get-CMBootMediaImage.
 
     .OUTPUTS
     CmTsMedia.BootMediaResult, or a CmTsMediaJob with -AsJob.
@@ -213,7 +221,7 @@ function New-CMBootMedia {
     Get-CMBootMediaStatus
 
     .LINK
-    Get-CMBootImage
+    Get-CMBootMediaImage
 
     .LINK
     about_CmTsMedia
@@ -223,8 +231,10 @@ function New-CMBootMedia {
     [OutputType('CmTsMedia.BootMediaJob')]
     param(
         [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
-        [ValidateSet('CD', 'UFD', 'UFD+FORMAT')]
+        [ValidateSet('CD', 'UFD', 'UFD+FORMAT', 'CdDvd', 'Usb')]
         [string] $MediaType,
+
+        [switch] $FormatMedia,
 
         [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
         [Alias('Path', 'MediaPath')]
@@ -246,10 +256,10 @@ function New-CMBootMedia {
         [Alias('CertPassword')]
         [System.Security.SecureString] $CertificatePassword,
 
-        [Alias('CertValidStart')]
+        [Alias('CertValidStart', 'CertificateStartTime')]
         [datetime] $CertificateValidStart,
 
-        [Alias('CertValidEnd')]
+        [Alias('CertValidEnd', 'CertificateExpireTime')]
         [datetime] $CertificateValidEnd,
 
         [Parameter(ParameterSetName = 'Site', ValueFromPipelineByPropertyName = $true)]
@@ -299,6 +309,10 @@ function New-CMBootMedia {
     )
 
     process {
+        # Microsoft's values and any case to the engine's CD / UFD / UFD+FORMAT (SPEC 7.1).
+        $canonical = ConvertTo-CmTsMediaType -MediaType $MediaType -FormatMedia:$FormatMedia
+        if ($canonical -is [System.Management.Automation.ErrorRecord]) { $PSCmdlet.WriteError($canonical); return }
+        $MediaType = $canonical
         if ($Demo) {
             $catalog = Get-CmTsDemoCatalogPath
             if (-not $BootImageId) { $BootImageId = $script:DemoBootImageId }

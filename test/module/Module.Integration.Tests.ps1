@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# The module end to end against the REAL engine: Get-CMBootImage, -AsJob (result, typed errors,
+# The module end to end against the REAL engine: Get-CMBootMediaImage, -AsJob (result, typed errors,
 # progress, Stop-Job mid-write), Get-CMBootMediaStatus from ANOTHER pwsh process (while the operation
 # runs and after it finished), and the scheduled-task script pair in test/module/scripts.
 #
@@ -89,9 +89,9 @@ AfterAll {
     Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
 }
 
-Describe 'Get-CMBootImage' {
+Describe 'Get-CMBootMediaImage' {
     It 'lists the demo boot image with what its WIM says, as a CmTsMedia.BootImage' {
-        $images = @(Get-CMBootImage -Demo)
+        $images = @(Get-CMBootMediaImage -Demo)
         $images.Count | Should -Be 1
         $image = $images[0]
         $image.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootImage'
@@ -106,24 +106,24 @@ Describe 'Get-CMBootImage' {
 
     It 'reads architecture and version from the WIM, not from the catalog' {
         if (-not $script:largeSite) { Set-ItResult -Skipped -Because $script:largeSkip; return }
-        $image = Get-CMBootImage -SiteCatalog $script:largeSite -BootImageId PS100005
+        $image = Get-CMBootMediaImage -SiteCatalog $script:largeSite -BootImageId PS100005
         $image.Version | Should -Be ([version]'10.0.26100.1')
         $image.ImageName | Should -Be 'CmTsMedia test boot image (x64)'
         $image.WimPath | Should -BeLike '*boot.PS100005.wim'
     }
 
     It 'filters by wildcard, reports a missing ID as MissingPackageException and a missing WIM as Problem' {
-        @(Get-CMBootImage -Demo -BootImageId 'ps1*').Count | Should -Be 1
-        @(Get-CMBootImage -Demo -BootImageId 'XY*').Count | Should -Be 0
-        $err = { Get-CMBootImage -Demo -BootImageId PS100099 -ErrorAction Stop } | Should -Throw -PassThru
+        @(Get-CMBootMediaImage -Demo -BootImageId 'ps1*').Count | Should -Be 1
+        @(Get-CMBootMediaImage -Demo -BootImageId 'XY*').Count | Should -Be 0
+        $err = { Get-CMBootMediaImage -Demo -BootImageId PS100099 -ErrorAction Stop } | Should -Throw -PassThru
         $err.Exception | Should -BeOfType ([type]'CmTsMedia.MissingPackageException')
-        $err.FullyQualifiedErrorId | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE,Get-CMBootImage'
-        (Get-CMBootImage -SiteCatalog $script:missingSite).Problem | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
+        $err.FullyQualifiedErrorId | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE,Get-CMBootMediaImage'
+        (Get-CMBootMediaImage -SiteCatalog $script:missingSite).Problem | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
     }
 
     It 'pipes into New-CMBootMedia by property name (PackageID, SiteCatalog)' {
         $destination = Join-Path $TestDrive 'piped.iso'
-        $result = Get-CMBootImage -Demo | New-CMBootMedia -MediaType CD -DestinationPath $destination -WarningAction SilentlyContinue
+        $result = Get-CMBootMediaImage -Demo | New-CMBootMedia -MediaType CD -DestinationPath $destination -WarningAction SilentlyContinue
         $result.BootImageId | Should -Be 'PS100005'
         $result.DestinationPath | Should -Be $destination
         (Get-Item -LiteralPath $destination).Length | Should -Be $result.BytesWritten

@@ -21,8 +21,9 @@ Describe 'New-CMBootMedia parameters' {
         @{ Name = 'MediaPassword'; Type = 'securestring'; Aliases = @() }
         @{ Name = 'CertificatePath'; Type = 'string'; Aliases = @('CertPath') }
         @{ Name = 'CertificatePassword'; Type = 'securestring'; Aliases = @('CertPassword') }
-        @{ Name = 'CertificateValidStart'; Type = 'datetime'; Aliases = @('CertValidStart') }
-        @{ Name = 'CertificateValidEnd'; Type = 'datetime'; Aliases = @('CertValidEnd') }
+        @{ Name = 'CertificateValidStart'; Type = 'datetime'; Aliases = @('CertValidStart', 'CertificateStartTime') }
+        @{ Name = 'CertificateValidEnd'; Type = 'datetime'; Aliases = @('CertValidEnd', 'CertificateExpireTime') }
+        @{ Name = 'FormatMedia'; Type = 'switch'; Aliases = @() }
         @{ Name = 'SiteCatalog'; Type = 'string'; Aliases = @() }
         @{ Name = 'Demo'; Type = 'switch'; Aliases = @() }
         @{ Name = 'MediaLabel'; Type = 'string'; Aliases = @() }
@@ -47,9 +48,10 @@ Describe 'New-CMBootMedia parameters' {
         @($parameter.Aliases | Sort-Object) | Should -Be @($Aliases | Sort-Object)
     }
 
-    It 'restricts -MediaType to CD, UFD and UFD+FORMAT' {
+    It 'restricts -MediaType to CD, UFD, UFD+FORMAT and Microsoft''s CdDvd and Usb, ignoring case' {
         $set = $script:new.Parameters['MediaType'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
-        @($set.ValidValues) | Should -Be @('CD', 'UFD', 'UFD+FORMAT')
+        @($set.ValidValues) | Should -Be @('CD', 'UFD', 'UFD+FORMAT', 'CdDvd', 'Usb')
+        $set.IgnoreCase | Should -BeTrue
         { New-CMBootMedia -MediaType DVD -DestinationPath x.iso -BootImageId PS100005 -SiteCatalog s.json } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,New-CMBootMedia'
     }
@@ -94,7 +96,7 @@ Describe 'New-CMBootMedia parameters' {
             }
         }
 
-        It 'pipes objects with PackageID (Get-CMBootImage) and resolves relative paths' {
+        It 'pipes objects with PackageID (Get-CMBootMediaImage) and resolves relative paths' {
             Push-Location $TestDrive
             try {
                 $results = @(
@@ -208,8 +210,8 @@ Describe 'Tab completion' {
         $completions.CompletionMatches[1].ToolTip | Should -Be 'x86 (x86)'
     }
 
-    It 'completes -BootImageId of Get-CMBootImage and from the demo catalog with -Demo' {
-        $line = 'Get-CMBootImage -Demo -BootImageId '
+    It 'completes -BootImageId of Get-CMBootMediaImage and from the demo catalog with -Demo' {
+        $line = 'Get-CMBootMediaImage -Demo -BootImageId '
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         @($completions.CompletionMatches.CompletionText) | Should -Be @('PS100005')
     }
@@ -246,11 +248,15 @@ Describe 'Tab completion' {
         $line = 'New-CMBootMedia -MediaType U'
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         @($completions.CompletionMatches.CompletionText) | Should -Contain 'UFD'
+        @($completions.CompletionMatches.CompletionText) | Should -Contain 'Usb'
+        $line = 'New-CMBootMedia -MediaType c'
+        $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($completions.CompletionMatches.CompletionText) | Should -Be @('CD', 'CdDvd')
     }
 }
 
-Describe 'Get-CMBootImage parameters' {
-    BeforeAll { $script:images = Get-Command Get-CMBootImage }
+Describe 'Get-CMBootMediaImage parameters' {
+    BeforeAll { $script:images = Get-Command Get-CMBootMediaImage }
 
     It 'has -SiteCatalog, -Demo and -BootImageId (alias PackageID) in two parameter sets' {
         $script:images.Parameters['SiteCatalog'].ParameterSets.Keys | Should -Be @('Site')
@@ -270,15 +276,15 @@ Describe 'Get-CMBootImage parameters' {
             [pscustomobject]@{ ErrorRecord = $null; OperationId = 'op'; Result = [pscustomobject]@{ operationId = 'op'; bootImageId = $Params.bootImageId; durationMs = 0 } }
         }
         $catalog = Join-Path $TestDrive 'images.json'
-        $all = @(Get-CMBootImage -SiteCatalog $catalog)
+        $all = @(Get-CMBootMediaImage -SiteCatalog $catalog)
         $all.Count | Should -Be 2
         $all[0].PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootImage'
         $all[0].Version | Should -Be ([version]'10.0.26100.1')
         $all[0].SiteCatalog | Should -Be $catalog
         $all[1].Architecture | Should -Be 'x86' -Because 'the catalog architecture stands in when the WIM cannot be read'
         $all[1].Problem | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
-        @(Get-CMBootImage -SiteCatalog $catalog -BootImageId '*6').PackageID | Should -Be @('PS100006')
-        $result = Get-CMBootImage -SiteCatalog $catalog -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath x.iso
+        @(Get-CMBootMediaImage -SiteCatalog $catalog -BootImageId '*6').PackageID | Should -Be @('PS100006')
+        $result = Get-CMBootMediaImage -SiteCatalog $catalog -BootImageId PS100005 | New-CMBootMedia -MediaType CD -DestinationPath x.iso
         $result.BootImageId | Should -Be 'PS100005'
         Should -Invoke Invoke-CmTsEngine -ModuleName CmTsMedia -Scope It -Times 1 -Exactly -ParameterFilter {
             $Command -eq 'createBootMedia' -and $Params.bootImageId -eq 'PS100005' -and $Params.siteCatalog -eq $catalog

@@ -30,7 +30,7 @@ AfterAll {
 Describe 'what the module sends and receives matches the protocol schema' {
     It 'for boot images, a check, a creation, status and a typed error' -Skip:$script:skip {
         $iso = Join-Path $TestDrive 'demo.iso'
-        $null = Get-CMBootImage -Demo -ErrorAction Stop
+        $null = Get-CMBootMediaImage -Demo -ErrorAction Stop
         $null = New-CMBootMedia -Demo -MediaType CD -DestinationPath $iso -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop
         $result = New-CMBootMedia -Demo -MediaType CD -DestinationPath $iso -WarningAction SilentlyContinue -ErrorAction Stop
         $null = Get-CMBootMediaStatus -OperationId $result.OperationId -ErrorAction Stop

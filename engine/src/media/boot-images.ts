@@ -22,7 +22,7 @@ export interface BootImageInfo {
   problem: string | null;
 }
 
-/** The boot images of a catalog, each with what its WIM says about itself (Get-CMBootImage). */
+/** The boot images of a catalog, each with what its WIM says about itself (Get-CMBootMediaImage). */
 export async function describeBootImages(siteCatalog: string): Promise<BootImageInfo[]> {
   const catalog = await loadSiteCatalog(resolve(siteCatalog));
   const images: BootImageInfo[] = [];

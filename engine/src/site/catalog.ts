@@ -318,7 +318,7 @@ export interface BootImageListing {
   readonly wimPaths: readonly string[];
 }
 
-/** The catalog's boot images for Get-CMBootImage, in catalog order. */
+/** The catalog's boot images for Get-CMBootMediaImage, in catalog order. */
 export function listBootImages(catalog: SiteCatalog): BootImageListing[] {
   return catalog.bootImages.map((image) => ({
     siteCode: catalog.siteCode,

@@ -98,7 +98,7 @@ describe('a valid catalog', () => {
     }
   });
 
-  it('lists boot images for Get-CMBootImage', async () => {
+  it('lists boot images for Get-CMBootMediaImage', async () => {
     const catalog = await loadSiteCatalog(writeCatalog(base()));
     expect(listBootImages(catalog)).toEqual([
       {

@@ -1,10 +1,10 @@
-function Get-CMBootImage {
+function Get-CMBootMediaImage {
     <#
     .SYNOPSIS
     Gets the boot images of a site catalog, with the architecture and version read from each WIM.
 
     .DESCRIPTION
-    Get-CMBootImage lists the boot images the site catalog describes. For each one the engine opens
+    Get-CMBootMediaImage lists the boot images the site catalog describes. For each one the engine opens
     the WIM on the first distribution point that holds it and reads the boot image's own description:
     its architecture, its Windows version and its image name. A boot image whose WIM is on no
     distribution point, or cannot be read, is still listed; Problem then holds the error code
@@ -29,23 +29,23 @@ function Get-CMBootImage {
     (CREATETSMEDIA_E_MISSINGPACKAGE), as in Get-Item.
 
     .EXAMPLE
-    Get-CMBootImage -SiteCatalog ./site.json
+    Get-CMBootMediaImage -SiteCatalog ./site.json
 
     Lists the boot images of the site with their package ID, architecture and Windows version.
 
     .EXAMPLE
-    Get-CMBootImage -Demo | New-CMBootMedia -MediaType CD -DestinationPath ./demo.iso
+    Get-CMBootMediaImage -Demo | New-CMBootMedia -MediaType CD -DestinationPath ./demo.iso
 
     Creates demo media for the demo boot image: PackageID and SiteCatalog bind by property name.
 
     .EXAMPLE
-    Get-CMBootImage -BootImageId PS1* | Where-Object Architecture -eq 'x64' | Select-Object -First 1 |
+    Get-CMBootMediaImage -BootImageId PS1* | Where-Object Architecture -eq 'x64' | Select-Object -First 1 |
         New-CMBootMedia -MediaType CD -DestinationPath D:\Media\x64.iso
 
     Picks the first x64 boot image of the default site catalog and writes boot media for it.
 
     .EXAMPLE
-    Get-CMBootImage | Where-Object Problem | Format-Table PackageID, Problem, WimPath
+    Get-CMBootMediaImage | Where-Object Problem | Format-Table PackageID, Problem, WimPath
 
     Shows which boot images cannot be used for media and why.
 
