@@ -29,6 +29,7 @@ function ConvertTo-CmTsBootMediaResult {
         Firmware              = [string[]]@($Result.firmware)
         MediaLabel            = [string]$Result.mediaLabel
         Duration              = [System.TimeSpan]::FromMilliseconds([double]$Result.durationMs)
+        LogPath               = [string]$Result.logPath
     }
 }
 

@@ -137,6 +137,11 @@ function New-CMBootMedia {
     UFD+FORMAT to a disk image file that does not exist yet: its size in bytes (e.g. 4GB). An existing
     image file keeps its size.
 
+    .PARAMETER LogPath
+    The CMTrace-format log file of the operation. Default: logs/CmTsMedia.log in the per-user state
+    folder, rolled at 5 MB to CmTsMedia.lo_ as ConfigMgr's own logs are. The result's LogPath and
+    -Verbose name the file. A -LogPath that cannot be written fails the command before anything is written.
+
     .PARAMETER AsJob
     Run in the background and return a job (type CmTsMediaJob) that works with Get-Job, Wait-Job,
     Receive-Job, Stop-Job and Remove-Job. Receive-Job returns the result object or the typed error.
@@ -235,6 +240,9 @@ function New-CMBootMedia {
         [string] $MediaType,
 
         [switch] $FormatMedia,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $LogPath,
 
         [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
         [Alias('Path', 'MediaPath')]
@@ -338,6 +346,7 @@ function New-CMBootMedia {
 
         $resolved = @{ mediaType = $MediaType; destinationPath = $destination; bootImageId = $BootImageId; siteCatalog = $catalog; certificatePath = $certificate }
         if ($PrestartFolder) { $resolved['prestartFolder'] = $paths.GetUnresolvedProviderPathFromPSPath($PrestartFolder) }
+        if ($LogPath) { $resolved['logPath'] = $paths.GetUnresolvedProviderPathFromPSPath($LogPath) }
         if ($windowsDisk) { $resolved['disk'] = $windowsDisk.Facts }
         $request = New-CmTsMediaRequest -Bound $PSBoundParameters -Resolved $resolved
         $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
@@ -385,6 +394,7 @@ function New-CMBootMedia {
             }
             if ($PrestartFolder) { $forward['PrestartFolder'] = $resolved['prestartFolder'] }
             if ($certificate) { $forward['CertificatePath'] = $certificate }
+            if ($LogPath) { $forward['LogPath'] = $resolved['logPath'] }
             $manifest = [System.IO.Path]::Combine($script:ModuleBase, 'CmTsMedia.psd1')
             $command = 'New-CMBootMedia -MediaType {0} -DestinationPath {1} -BootImageId {2}' -f $MediaType, $destination, $BootImageId
             $job = New-Object CmTsMedia.BootMediaJob ($command, '', $manifest, $forward)

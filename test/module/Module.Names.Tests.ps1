@@ -10,9 +10,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')
     $script:manifest = Get-TestModuleManifest
-    $script:saved = @{ State = $env:CMTSMEDIA_STATE_DIR; Engine = $env:CMTSMEDIA_ENGINE }
-    $env:CMTSMEDIA_ENGINE = $null
-    $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state'
+    Set-TestEnvironment -StateDir (Join-Path $TestDrive 'state')
 
     # Microsoft's ConfigurationManager cmdlets around boot images and media (docs.microsoft.com,
     # sccm-docs-powershell-ref), with the parameters that differ from ours.
@@ -56,8 +54,7 @@ BeforeAll {
 
 AfterAll {
     Remove-Module CmTsMedia, ConfigurationManager -Force -ErrorAction SilentlyContinue
-    $env:CMTSMEDIA_STATE_DIR = $script:saved.State
-    $env:CMTSMEDIA_ENGINE = $script:saved.Engine
+    Restore-TestEnvironment
 }
 
 Describe 'Beside Microsoft''s ConfigurationManager module' {

@@ -59,3 +59,16 @@ function Restore-TestEngineEnvironment($Saved) {
     $env:CMTSMEDIA_ENGINE = $Saved.Engine
     Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
 }
+
+# Runs the real engine the module finds in its own bin/ folder, with a state folder of the test's own
+# (operations, locks, logs). Restore-TestEnvironment puts both variables back.
+function Set-TestEnvironment([string] $StateDir) {
+    $script:SavedTestEnvironment = @{ State = $env:CMTSMEDIA_STATE_DIR; Engine = $env:CMTSMEDIA_ENGINE }
+    $env:CMTSMEDIA_ENGINE = $null
+    $env:CMTSMEDIA_STATE_DIR = $StateDir
+}
+
+function Restore-TestEnvironment {
+    $env:CMTSMEDIA_STATE_DIR = $script:SavedTestEnvironment.State
+    $env:CMTSMEDIA_ENGINE = $script:SavedTestEnvironment.Engine
+}

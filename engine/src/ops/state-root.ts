@@ -17,7 +17,7 @@ export function stateRoot(): string {
   return root;
 }
 
-export function stateFolder(name: 'operations' | 'locks' | 'staging'): string {
+export function stateFolder(name: 'operations' | 'locks' | 'staging' | 'logs'): string {
   const folder = join(stateRoot(), name);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   return folder;

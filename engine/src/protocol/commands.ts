@@ -4,6 +4,7 @@ import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
 import * as results from './messages.js';
+import { loggedCommand, logParams } from './logged-command.js';
 import { command, type Command, type Server } from './server.js';
 
 /** The engine's commands (docs/protocol.md). Names, parameters and result shapes are the protocol's contract. */
@@ -14,8 +15,9 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     getStatus: command({ operationId: { type: 'string' } }, results.getStatusResult)(async ({ operationId }) => getStatus(operationId)),
     getBootImages: command({ siteCatalog: { type: 'string', required: true } }, results.getBootImagesResult)(async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
     describeDisk: command(describeDiskParams, results.describeDiskResult)(async (params) => describeDisk(params)),
-    createBootMedia: command(createBootMediaParams, results.createBootMediaResult)((params, context) => createBootMedia(params, context)),
-    checkBootMedia: command(createBootMediaParams, results.checkBootMediaResult)((params, context) => checkBootMedia(params, context)),
+    createBootMedia: loggedCommand('createBootMedia', createBootMediaParams, results.createBootMediaResult)((params, context) => createBootMedia(params, context)),
+    // The same request as createBootMedia (the module sends one for -WhatIf); logPath is only the creation's.
+    checkBootMedia: command({ ...createBootMediaParams, ...logParams }, results.checkBootMediaResult)(({ logPath: _logPath, ...params }, context) => checkBootMedia(params, context)),
     inspectMedia: command(inspectMediaParams, results.inspectMediaResult)((params, context) => inspectMedia(params, context)),
   };
 }

@@ -113,7 +113,9 @@ const mediaFields = {
 } as const;
 
 export const createBootMediaResult = {
-  object: { operationId: 'string', ...mediaFields, bytesWritten: 'integer', durationMs: 'integer' },
+  /** logPath: the CMTrace log the creation wrote to (docs/logging.md); missing when the default log could not be written. */
+  object: { operationId: 'string', ...mediaFields, bytesWritten: 'integer', durationMs: 'integer', logPath: 'string' },
+  optional: ['logPath'],
 } as const satisfies Shape;
 
 export const checkBootMediaResult = {

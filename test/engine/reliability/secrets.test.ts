@@ -110,6 +110,7 @@ describe.runIf(hasTool('wimcapture') && hasTool('openssl') && existsSync('/proc/
     const files = [...walk(state), ...walk(out)].filter((f) => !f.isDir).map((f) => [f.path, readFileSync(f.path)] as [string, Buffer]);
     expect(files.some(([path]) => path.endsWith('.cmtsmedia-tmp'))).toBe(true);
     expect(files.some(([path]) => path.includes(`${join('state', 'operations')}`))).toBe(true);
+    expect(files.some(([path]) => path.endsWith(join('state', 'logs', 'CmTsMedia.log')))).toBe(true);
     const found = [...exposed, ...files].flatMap(([where, bytes]) => leaks(bytes).map((secret) => `${where}: ${secret}`));
     expect(found).toEqual([]);
     // The check can fail: the same scan sees the passwords in the requests the test sent.
