@@ -45,6 +45,7 @@ $publicFiles = @(
     'Get-CMBootMediaStatus.ps1'
     'Get-CMBootMediaImage.ps1'
     'Test-CMBootMedia.ps1'
+    'Remove-CMBootMediaStatus.ps1'
 )
 foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
 
@@ -121,7 +122,7 @@ class CMBootMedia {
     }
 }
 
-Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia'
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus'
 
 # The session's resident engine (Get-CmTsEngine) ends with the module.
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-CmTsResidentEngine }

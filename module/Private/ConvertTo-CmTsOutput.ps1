@@ -15,6 +15,8 @@ function ConvertTo-CmTsBootMediaResult {
         # The public part only, to export (.Export('Cert')) or register with the site.
         $certificate = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 (, [System.Convert]::FromBase64String([string]$Result.certificate))
     }
+    # Times are shown local; the objects keep UTC too (SPEC 7.5).
+    $notAfter = ConvertFrom-CmTsDate -Value $Result.certificateNotAfter
     [pscustomobject]@{
         PSTypeName            = 'CmTsMedia.BootMediaResult'
         OperationId           = [string]$Result.operationId
@@ -24,7 +26,8 @@ function ConvertTo-CmTsBootMediaResult {
         BytesWritten          = [long]$Result.bytesWritten
         MediaGuid             = [string]$Result.mediaGuid
         CertificateThumbprint = [string]$Result.certificateThumbprint
-        CertificateNotAfter   = ConvertFrom-CmTsDate -Value $Result.certificateNotAfter
+        CertificateNotAfter   = ConvertTo-CmTsLocalTime -Utc $notAfter
+        CertificateNotAfterUtc = $notAfter
         Certificate           = $certificate
         Firmware              = [string[]]@($Result.firmware)
         MediaLabel            = [string]$Result.mediaLabel
@@ -56,6 +59,9 @@ function ConvertTo-CmTsBootMediaStatus {
     if ($null -ne $Status.percent) { $percent = [int]$Status.percent }
     $bytes = $null
     if ($null -ne $Status.bytesWritten) { $bytes = [long]$Status.bytesWritten }
+    $started = ConvertFrom-CmTsDate -Value $Status.startedAt
+    $ended = ConvertFrom-CmTsDate -Value $Status.endedAt
+    $updated = ConvertFrom-CmTsDate -Value $Status.updatedAt
 
     [pscustomobject]@{
         PSTypeName      = 'CmTsMedia.BootMediaStatus'
@@ -72,14 +78,33 @@ function ConvertTo-CmTsBootMediaStatus {
         MediaType       = [string]$Status.mediaType
         DestinationPath = [string]$Status.destinationPath
         BootImageId     = [string]$Status.bootImageId
-        StartedAt       = ConvertFrom-CmTsDate -Value $Status.startedAt
-        EndedAt         = ConvertFrom-CmTsDate -Value $Status.endedAt
-        UpdatedAt       = ConvertFrom-CmTsDate -Value $Status.updatedAt
+        StartTime       = ConvertTo-CmTsLocalTime -Utc $started
+        EndTime         = ConvertTo-CmTsLocalTime -Utc $ended
+        UpdateTime      = ConvertTo-CmTsLocalTime -Utc $updated
+        StartTimeUtc    = $started
+        EndTimeUtc      = $ended
+        UpdateTimeUtc   = $updated
         ErrorMessage    = [string]$Status.errorMessage
         BytesWritten    = $bytes
         ComputerName    = [string]$Status.computerName
         ProcessId       = [int]$Status.pid
     }
+}
+
+function ConvertTo-CmTsLocalTime {
+    <#
+    .SYNOPSIS
+    A UTC DateTime as local time (Kind Local) for display; $null stays $null.
+    #>
+    [CmdletBinding()]
+    [OutputType([datetime])]
+    param(
+        [AllowNull()]
+        [object] $Utc
+    )
+
+    if ($null -eq $Utc) { return $null }
+    ([datetime]$Utc).ToLocalTime()
 }
 
 function ConvertTo-CmTsBootImage {

@@ -52,6 +52,10 @@ function ConvertTo-CmTsRequestLine {
         elseif ($value -is [long] -or $value -is [int]) {
             $wire[$key] = $value
         }
+        elseif ($value -is [System.Array]) {
+            # A list parameter (removeStatus operationIds): an array of strings, also with one item.
+            $wire[$key] = [string[]]@($value | ForEach-Object { [string]$_ })
+        }
         elseif ($value -is [bool] -or $value -is [System.Management.Automation.SwitchParameter]) {
             $wire[$key] = [bool]$value
         }

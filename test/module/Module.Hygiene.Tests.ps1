@@ -4,7 +4,7 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')
-    $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia')
+    $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus')
     $moduleBase = Split-Path (Get-TestModuleManifest) -Parent
     $scriptFiles = @(Get-ChildItem -LiteralPath (Join-Path $moduleBase 'module') -Recurse -File -Include '*.ps1', '*.psm1' |
         Where-Object { $_.FullName -notmatch '[\\/]Demo[\\/]' } |
@@ -36,7 +36,7 @@ Describe 'Manifest' {
 
     It 'lists every export explicitly' {
         $data = Import-PowerShellDataFile -LiteralPath $script:manifestPath
-        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia')
+        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus')
         @($data.CmdletsToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
@@ -44,7 +44,7 @@ Describe 'Manifest' {
     }
 
     It 'exports exactly the public commands' {
-        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'Test-CMBootMedia')
+        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'Remove-CMBootMediaStatus', 'Test-CMBootMedia')
         $script:module.ExportedVariables.Count | Should -Be 0
         $script:module.ExportedAliases.Count | Should -Be 0
     }
@@ -90,7 +90,7 @@ Describe 'Help of <_>' -ForEach $exported {
 }
 
 Describe 'about_CmTsMedia' {
-    BeforeAll { $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia') }
+    BeforeAll { $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus') }
 
     It 'ships an about topic that covers the catalog, the error table, jobs, status, scheduled tasks and the engine lookup' {
         $path = Join-Path $script:module.ModuleBase 'module/en-US/about_CmTsMedia.help.txt'

@@ -118,8 +118,10 @@ Describe 'New-CMBootMedia parameters' {
             $result.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootMediaResult'
             $result.Duration | Should -Be ([timespan]::FromMilliseconds(1500))
             $result.CertificateNotAfter | Should -BeOfType [datetime]
-            $result.CertificateNotAfter | Should -Be ([datetime]::new(2027, 11, 26, 6, 0, 0, [System.DateTimeKind]::Utc))
-            $result.CertificateNotAfter.Kind | Should -Be 'Utc'
+            $result.CertificateNotAfterUtc | Should -Be ([datetime]::new(2027, 11, 26, 6, 0, 0, [System.DateTimeKind]::Utc))
+            $result.CertificateNotAfterUtc.Kind | Should -Be 'Utc'
+            $result.CertificateNotAfter.Kind | Should -Be 'Local' -Because 'times are shown in local time (SPEC 7.5)'
+            $result.CertificateNotAfter | Should -Be $result.CertificateNotAfterUtc.ToLocalTime()
             $result.BytesWritten | Should -BeOfType [long]
             ($result | Format-List | Out-String) | Should -Match 'Size \(MB\)\s*:\s*1'
         }
@@ -318,7 +320,8 @@ Describe 'Get-CMBootMediaStatus parameters' {
         $status.Status | Should -Be 0
         $status.ExitCode | Should -Be 0x80040003
         $status.ErrorDetail | Should -Be 'PS100099'
-        $status.EndedAt | Should -Be ([datetime]::new(2026, 11, 26, 6, 0, 1, [System.DateTimeKind]::Utc))
+        $status.EndTimeUtc | Should -Be ([datetime]::new(2026, 11, 26, 6, 0, 1, [System.DateTimeKind]::Utc))
+        $status.EndTime | Should -Be $status.EndTimeUtc.ToLocalTime()
         ($status | Format-Table | Out-String) | Should -Match '0x80040003'
     }
 

@@ -56,8 +56,15 @@ type StoredRecord = Omit<OperationRecord, 'undo'> & { undo?: UndoStep[]; tempora
 const heartbeatMs = 2_000;
 /** A Running record whose heartbeat is older than this, or whose process is gone, is Interrupted. */
 const staleMs = 30_000;
-const keepEndedMs = 7 * 24 * 3600_000;
-const keepEndedCount = 200;
+/** Finished operations are kept this many days (CMTSMEDIA_STATUS_RETENTION_DAYS; 0 keeps them; docs/module.md, "Status housekeeping"). */
+export const defaultRetentionDays = 30;
+const keepEndedCount = 1000;
+
+function retentionMs(): number {
+  const configured = process.env.CMTSMEDIA_STATUS_RETENTION_DAYS;
+  const days = configured !== undefined && /^\d+(\.\d+)?$/.test(configured.trim()) ? Number(configured) : defaultRetentionDays;
+  return days === 0 ? Number.POSITIVE_INFINITY : days * 24 * 3600_000;
+}
 
 const recordPath = (id: string) => join(stateFolder('operations'), `${id}.json`);
 
@@ -201,8 +208,9 @@ export function replayUndo(steps: readonly UndoStep[]): UndoStep[] {
 }
 
 /**
- * Housekeeping at the start of each creation: operations whose process died become Interrupted
- * and lose their temporary files; ended records older than a week (or beyond the newest 200) go.
+ * Housekeeping at the start of each creation and of removeStatus: operations whose process died
+ * become Interrupted and lose their temporary files; ended records older than the retention
+ * (30 days unless configured) or beyond the newest 1000 go.
  */
 export function sweepOperations(now = Date.now()): void {
   const folder = stateFolder('operations');
@@ -221,8 +229,9 @@ export function sweepOperations(now = Date.now()): void {
     }
   }
   ended.sort((a, b) => b[0] - a[0]);
+  const keepMs = retentionMs();
   ended.forEach(([endedAt, path], index) => {
-    if (index >= keepEndedCount || now - endedAt > keepEndedMs) rmSync(path, { force: true });
+    if (index >= keepEndedCount || now - endedAt > keepMs) rmSync(path, { force: true });
   });
 }
 
@@ -254,4 +263,20 @@ export function listOperations(): OperationStatus[] {
     .filter((r): r is OperationRecord => r !== undefined)
     .map((r) => statusOf(r))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/**
+ * Removes one finished operation's status file (Remove-CMBootMediaStatus). A running operation is
+ * never removed; an interrupted one is first swept, so its undo journal is not lost with it.
+ */
+export function removeOperation(operationId: string, now = Date.now()): OperationStatus {
+  const status = readOperation(operationId);
+  if (status.state === 'Running') throw new CmTsError('E_INVALIDARG', `operation ${status.operationId} is still running; only finished operations can be removed`);
+  const path = recordPath(status.operationId);
+  const record = readRecord(path);
+  if (record && (isInterrupted(record, now) || record.undo.length > 0)) sweepOperations(now);
+  const left = readRecord(path);
+  if (left && left.undo.length > 0) throw new CmTsError('E_ACCESSDENIED', `the temporary files of operation ${status.operationId} cannot be removed yet (${left.undo.length} left); its status is kept until they are`);
+  rmSync(path, { force: true });
+  return status;
 }

@@ -1,6 +1,7 @@
 import { describeBootImages } from '../media/boot-images.js';
 import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
 import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
+import { removeStatus } from '../ops/remove-status.js';
 import { getStatus } from '../ops/status.js';
 import { engineFacts } from '../version.js';
 import * as results from './messages.js';
@@ -13,6 +14,7 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     version: command({}, results.versionResult)(async () => engineFacts()),
     cancel: command({ requestId: { type: 'id', required: true } }, results.cancelResult)(async ({ requestId }) => ({ canceled: server.cancel(requestId) })),
     getStatus: command({ operationId: { type: 'string' } }, results.getStatusResult)(async ({ operationId }) => getStatus(operationId)),
+    removeStatus: command({ operationIds: { type: 'stringList', required: true } }, results.removeStatusResult)(async ({ operationIds }) => removeStatus(operationIds)),
     getBootImages: command({ siteCatalog: { type: 'string', required: true } }, results.getBootImagesResult)(async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
     describeDisk: command(describeDiskParams, results.describeDiskResult)(async (params) => describeDisk(params)),
     createBootMedia: loggedCommand('createBootMedia', createBootMediaParams, results.createBootMediaResult)((params, context) => createBootMedia(params, context)),

@@ -62,6 +62,18 @@ export const operationStatus = {
 
 export const getStatusResult = { oneOf: [operationStatus, { object: { operations: { array: operationStatus } } }] } as const satisfies Shape;
 
+/** removeStatus: what became of each id; a refused one carries the error a request would (errorShape). */
+export const removeStatusResult = {
+  object: {
+    operations: {
+      array: {
+        object: { operationId: 'string', removed: 'boolean', state: operationStatus.object.state, error: errorShape },
+        optional: ['state', 'error'],
+      },
+    },
+  },
+} as const satisfies Shape;
+
 export const getBootImagesResult = {
   object: {
     bootImages: {

@@ -62,10 +62,12 @@ describe('operation status', () => {
     expect(() => readOperation('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'CMTSMEDIA_E_OPERATIONNOTFOUND' }));
   });
 
-  it('prunes ended operations older than a week', () => {
+  it('prunes ended operations older than 30 days', () => {
     const op = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
     op.succeed(1);
-    sweepOperations(Date.now() + 8 * 24 * 3600_000);
+    sweepOperations(Date.now() + 29 * 24 * 3600_000);
+    expect(readdirSync(join(state, 'operations'))).toEqual([`${op.id}.json`]);
+    sweepOperations(Date.now() + 31 * 24 * 3600_000);
     expect(readdirSync(join(state, 'operations'))).toEqual([]);
   });
 });

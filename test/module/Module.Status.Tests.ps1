@@ -1,0 +1,118 @@
+#Requires -Modules Pester
+# Status housekeeping (SPEC 7.5) through the real engine: Remove-CMBootMediaStatus by id, by age, from
+# the pipeline and with -WhatIf; a running operation is never removed; times are local for display
+# with UTC kept beside them. Operations are real creations of the demo site; the "older" and the
+# "running" ones are real status files edited the way time and a live engine process would change them.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestModule.ps1')
+    Import-Module (Get-TestModuleManifest) -Force -ErrorAction Stop
+    Set-TestEnvironment -StateDir (Join-Path $TestDrive 'state')
+    $script:operations = Join-Path $env:CMTSMEDIA_STATE_DIR 'operations'
+
+    function New-TestOperation([string] $BootImageId = 'PS100005') {
+        $destination = Join-Path $TestDrive ('{0}.iso' -f [guid]::NewGuid())
+        $result = New-CMBootMedia -Demo -BootImageId $BootImageId -MediaType CD -DestinationPath $destination -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed
+        if ($result) { return $result.OperationId }
+        $failed[0].Exception.OperationId
+    }
+
+    # Rewrites fields of an operation's status file (its JSON as the engine writes it).
+    function Set-TestStatusFile([string] $OperationId, [hashtable] $Fields, [string] $NewId) {
+        $path = Join-Path $script:operations "$OperationId.json"
+        $record = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json -AsHashtable -DateKind String
+        foreach ($key in $Fields.Keys) { $record[$key] = $Fields[$key] }
+        if ($NewId) { $record['operationId'] = $NewId; $path = Join-Path $script:operations "$NewId.json" }
+        $record | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $path
+    }
+
+    # A running operation: a status file whose process (this pwsh) is alive and whose heartbeat is now.
+    function New-TestRunningOperation([string] $From) {
+        $id = [guid]::NewGuid().ToString()
+        $now = [datetime]::UtcNow.ToString('o')
+        Set-TestStatusFile -OperationId $From -NewId $id -Fields @{ state = 'Running'; pid = $PID; updatedAt = $now; endedAt = $null; percent = 40 }
+        $id
+    }
+
+    function Get-TestOperationIds { @(Get-ChildItem -LiteralPath $script:operations -Filter '*.json' | ForEach-Object BaseName | Sort-Object) }
+}
+
+AfterAll {
+    Restore-TestEnvironment
+    Remove-Module CmTsMedia -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Remove-CMBootMediaStatus' {
+    BeforeEach {
+        Get-ChildItem -LiteralPath $script:operations -ErrorAction SilentlyContinue | Remove-Item -Force
+        $script:succeeded = New-TestOperation
+        $script:failed = New-TestOperation -BootImageId PS100099
+        $script:running = New-TestRunningOperation -From $script:succeeded
+    }
+
+    It 'removes every finished operation and never a running one' {
+        Remove-CMBootMediaStatus
+        Get-TestOperationIds | Should -Be @($script:running)
+    }
+
+    It 'with -OperationId of a running operation writes a typed error and keeps it' {
+        $err = { Remove-CMBootMediaStatus -OperationId $script:running, $script:failed -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception | Should -BeOfType ([type]'CmTsMedia.InvalidArgumentException')
+        $err.Exception.Message | Should -Match "operation $($script:running) is still running; only finished operations can be removed"
+        $err.TargetObject | Should -Be $script:running
+        Remove-CMBootMediaStatus -OperationId $script:running, $script:failed -ErrorAction SilentlyContinue -ErrorVariable errors
+        $errors.Count | Should -Be 1
+        Get-TestOperationIds | Should -Be (@($script:running, $script:succeeded) | Sort-Object)
+    }
+
+    It 'reports an unknown id as OperationNotFoundException' {
+        $unknown = [guid]::NewGuid().ToString()
+        $err = { Remove-CMBootMediaStatus -OperationId $unknown -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception | Should -BeOfType ([type]'CmTsMedia.OperationNotFoundException')
+        $err.FullyQualifiedErrorId | Should -Be 'CMTSMEDIA_E_OPERATIONNOTFOUND,Remove-CMBootMediaStatus'
+    }
+
+    It 'with -OlderThan removes only operations that ended longer ago' {
+        Set-TestStatusFile -OperationId $script:failed -Fields @{ endedAt = [datetime]::UtcNow.AddDays(-10).ToString('o') }
+        Remove-CMBootMediaStatus -OlderThan (New-TimeSpan -Days 7)
+        Get-TestOperationIds | Should -Be (@($script:running, $script:succeeded) | Sort-Object)
+    }
+
+    It 'takes operations from Get-CMBootMediaStatus by property name, and -WhatIf removes nothing' {
+        $before = Get-TestOperationIds
+        Get-CMBootMediaStatus | Where-Object State -EQ 'Failed' | Remove-CMBootMediaStatus -WhatIf
+        Get-TestOperationIds | Should -Be $before
+        Get-CMBootMediaStatus | Where-Object State -EQ 'Failed' | Remove-CMBootMediaStatus
+        Get-TestOperationIds | Should -Be (@($script:running, $script:succeeded) | Sort-Object)
+    }
+
+    It 'supports ShouldProcess' {
+        $command = Get-Command Remove-CMBootMediaStatus
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+        $command.Parameters['OperationId'].Aliases | Should -Contain 'Id'
+        $command.Parameters['OlderThan'].ParameterType | Should -Be ([timespan])
+    }
+}
+
+Describe 'Times: local for display, UTC kept' {
+    It 'status objects carry local StartTime/EndTime and the same instants as StartTimeUtc/EndTimeUtc' {
+        $id = New-TestOperation
+        $status = Get-CMBootMediaStatus -OperationId $id
+        $status.StartTime.Kind | Should -Be 'Local'
+        $status.StartTimeUtc.Kind | Should -Be 'Utc'
+        $status.StartTime.ToUniversalTime() | Should -Be $status.StartTimeUtc
+        $status.EndTime.ToUniversalTime() | Should -Be $status.EndTimeUtc
+        $status.UpdateTime.ToUniversalTime() | Should -Be $status.UpdateTimeUtc
+        $table = $status | Format-Table | Out-String -Width 80
+        $table | Should -Match 'Started \(local\)'
+        $table | Should -Match ([regex]::Escape($status.StartTime.ToString('MM-dd HH:mm:ss')))
+    }
+
+    It 'the result shows CertificateNotAfter in local time and keeps CertificateNotAfterUtc' {
+        $result = New-CMBootMedia -Demo -MediaType CD -DestinationPath (Join-Path $TestDrive 'times.iso') -WarningAction SilentlyContinue
+        $result.CertificateNotAfter.Kind | Should -Be 'Local'
+        $result.CertificateNotAfter.ToUniversalTime() | Should -Be $result.CertificateNotAfterUtc
+        ($result | Format-List | Out-String) | Should -Match 'CertificateNotAfter \(local\)'
+    }
+}
