@@ -124,6 +124,8 @@ function moduleFolder(targets) {
   mkdirSync(join(out, 'data'), { recursive: true });
   copyFileSync(psd1, join(out, 'CmTsMedia.psd1'));
   cpSync(join(ROOT, 'module'), join(out, 'module'), { recursive: true });
+  // About topics live in <ModuleBase>/<culture>, where Get-Help looks however the module was imported.
+  cpSync(join(ROOT, 'en-US'), join(out, 'en-US'), { recursive: true });
   // The module reads data/errors.json in dist and engine/src/errors/errors.json from source.
   copyFileSync(join(ROOT, 'engine', 'src', 'errors', 'errors.json'), join(out, 'data', 'errors.json'));
   for (const name of ['README.md', 'LICENSE']) if (existsSync(join(ROOT, name))) copyFileSync(join(ROOT, name), join(out, name));

@@ -18,6 +18,7 @@ $script:JsonHasDateKind = (Get-Command -Name ConvertFrom-Json).Parameters.Contai
 $privateFiles = @(
     'Import-CmTsErrorTable.ps1'
     'New-CmTsExceptionSource.ps1'
+    'ConvertTo-CmTsParameterText.ps1'
     'New-CmTsErrorRecord.ps1'
     'ConvertFrom-CmTsJson.ps1'
     'ConvertTo-CmTsRequestLine.ps1'
@@ -36,6 +37,8 @@ $privateFiles = @(
     'Confirm-CmTsMediaCreation.ps1'
     'Resolve-CmTsWindowsDisk.ps1'
     'Invoke-CmTsOfflineDisk.ps1'
+    'Get-CmTsOperationRecord.ps1'
+    'Get-CmTsRemovableDisk.ps1'
     'Register-CmTsArgumentCompleter.ps1'
     'Get-CmTsDscMediaState.ps1'
     'Set-CmTsDscMedia.ps1'

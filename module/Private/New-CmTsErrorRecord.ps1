@@ -52,7 +52,8 @@ function New-CmTsErrorRecord {
         $TargetObject = Get-CmTsErrorTarget -Row $row -Detail $Detail -Context $Context
     }
 
-    $sentence = $Message.TrimEnd()
+    # Users see their parameters' names (-ImageSize), never the engine's (imageSizeBytes).
+    $sentence = (ConvertTo-CmTsParameterText -Text $Message).TrimEnd()
     if ($sentence -notmatch '[.!?]$') { $sentence += '.' }
     $text = $sentence + ' ' + $row.action
     $exception = New-Object -TypeName ('CmTsMedia.' + $row.type) -ArgumentList $text, $Detail, $OperationId, $InnerException

@@ -30,19 +30,23 @@ function Get-CmTsCatalogBootImage {
 function Register-CmTsArgumentCompleter {
     <#
     .SYNOPSIS
-    Registers tab completion of -BootImageId (New-CMBootMedia, Get-CMBootMediaImage) from the site catalog.
+    Registers tab completion: -BootImageId from the site catalog, -OperationId from the state folder,
+    -DestinationPath with UFD+FORMAT from the removable disks.
     .DESCRIPTION
-    The catalog is the one the command would use: the demo catalog with -Demo, else -SiteCatalog, else
-    the default chain (environment variable, config file). The completer only reads that file, through a
-    cache (Get-CmTsCatalogBootImage); it never starts the engine, prints nothing and completes nothing
-    when anything fails. The script block is created in the module's scope, so it sees the module's
-    private functions without a closure.
+    -BootImageId (New-CMBootMedia, Get-CMBootMediaImage): the catalog the command would use (the demo
+    catalog with -Demo, else -SiteCatalog, else the default chain), read through a cache
+    (Get-CmTsCatalogBootImage); one entry per package ID. -OperationId (Get-/Remove-CMBootMediaStatus):
+    the status files, newest first (Get-CmTsOperationRecord). -DestinationPath (New-CMBootMedia) with
+    -MediaType UFD+FORMAT (or Usb -FormatMedia): removable and USB disks only (Get-CmTsRemovableDisk);
+    other media types get PowerShell's file completion. No completer starts the engine; each prints
+    nothing and completes nothing when anything fails. The script blocks are created in the module's
+    scope, so they see its private functions without a closure.
     #>
     [CmdletBinding()]
     param()
 
     $script:CatalogCompletionCache = @{}
-    $completer = {
+    $bootImages = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
         try {
             $catalog = $null
@@ -53,19 +57,45 @@ function Register-CmTsArgumentCompleter {
             else { $catalog = Find-CmTsSiteCatalog -PathIntrinsics $ExecutionContext.SessionState.Path }
             if (-not $catalog) { return }
             $word = ([string]$wordToComplete).Trim("'", '"')
+            $seen = @{}
             foreach ($image in (Get-CmTsCatalogBootImage -Path $catalog)) {
                 $id = [string]$image.packageId
-                if ($id -like ($word + '*')) {
-                    $tip = '{0} ({1})' -f $image.name, $image.architecture
-                    New-Object System.Management.Automation.CompletionResult ($id, $id, 'ParameterValue', $tip)
-                }
+                if ($id -notlike ($word + '*') -or $seen.ContainsKey($id.ToUpperInvariant())) { continue }
+                $seen[$id.ToUpperInvariant()] = $true
+                New-Object System.Management.Automation.CompletionResult ($id, $id, 'ParameterValue', ('{0} ({1})' -f $image.name, $image.architecture))
             }
         }
-        catch {
-            return
+        catch { return }
+    }
+    $operations = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try {
+            $word = ([string]$wordToComplete).Trim("'", '"')
+            foreach ($record in (Get-CmTsOperationRecord)) {
+                $id = [string]$record.operationId
+                if ($id -notlike ($word + '*')) { continue }
+                $started = ConvertFrom-CmTsDate -Value $record.startedAt
+                $tip = '{0}, started {1:yyyy-MM-dd HH:mm} (local), {2} {3}' -f $record.state, $started.ToLocalTime(), $record.mediaType, $record.destinationPath
+                New-Object System.Management.Automation.CompletionResult ($id, $id, 'ParameterValue', $tip)
+            }
         }
+        catch { return }
     }
-    foreach ($command in 'New-CMBootMedia', 'Get-CMBootMediaImage') {
-        Register-ArgumentCompleter -CommandName $command -ParameterName 'BootImageId' -ScriptBlock $completer
+    $disks = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try {
+            if (-not $fakeBoundParameters.ContainsKey('MediaType')) { return }
+            $type = ConvertTo-CmTsMediaType -MediaType ([string]$fakeBoundParameters['MediaType']) -FormatMedia:([bool]$fakeBoundParameters['FormatMedia'])
+            if ($type -ne 'UFD+FORMAT') { return }
+            $word = ([string]$wordToComplete).Trim("'", '"')
+            foreach ($disk in (Get-CmTsRemovableDisk)) {
+                if ($disk.Path -notlike ($word + '*')) { continue }
+                New-Object System.Management.Automation.CompletionResult ($disk.Path, $disk.Path, 'ParameterValue', $disk.Description)
+            }
+        }
+        catch { return }
     }
+    foreach ($command in 'New-CMBootMedia', 'Get-CMBootMediaImage') { Register-ArgumentCompleter -CommandName $command -ParameterName 'BootImageId' -ScriptBlock $bootImages }
+    foreach ($command in 'Get-CMBootMediaStatus', 'Remove-CMBootMediaStatus') { Register-ArgumentCompleter -CommandName $command -ParameterName 'OperationId' -ScriptBlock $operations }
+    Register-ArgumentCompleter -CommandName 'New-CMBootMedia' -ParameterName 'DestinationPath' -ScriptBlock $disks
 }

@@ -13,6 +13,7 @@ BeforeDiscovery {
         Where-Object { $_.FullName -notmatch '[\\/]Demo[\\/]' } |
         ForEach-Object { @{ Name = $_.FullName.Substring($moduleBase.Length + 1); Path = $_.FullName } })
     $textFiles += @{ Name = 'CmTsMedia.psd1'; Path = (Get-TestModuleManifest) }
+    $textFiles += @{ Name = 'en-US/about_CmTsMedia.help.txt'; Path = (Join-Path $moduleBase 'en-US/about_CmTsMedia.help.txt') }
 }
 
 BeforeAll {
@@ -80,6 +81,29 @@ Describe 'Help of <_>' -ForEach $exported {
         }
     }
 
+    It 'has an example for each parameter set' {
+        # An example covers a set when the command's named parameters all belong to it and the set's
+        # mandatory parameters are given (or, for a piped command, can bind from the pipeline).
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $covered = @{}
+        foreach ($example in @($script:help.Examples.Example)) {
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$example.Code, [ref]$null, [ref]$null)
+            $calls = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq $script:command.Name }, $true)
+            foreach ($call in $calls) {
+                $named = @($call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] } |
+                        ForEach-Object { $script:command.ResolveParameter($_.ParameterName).Name } | Where-Object { $_ -notin $common })
+                $piped = $call.Parent -is [System.Management.Automation.Language.PipelineAst] -and $call.Parent.PipelineElements.IndexOf($call) -gt 0
+                foreach ($set in $script:command.ParameterSets) {
+                    $inSet = @($set.Parameters.Name)
+                    if (@($named | Where-Object { $_ -notin $inSet }).Count -gt 0) { continue }
+                    $missing = @($set.Parameters | Where-Object { $_.IsMandatory -and $_.Name -notin $named -and -not ($piped -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName)) })
+                    if ($missing.Count -eq 0) { $covered[$set.Name] = $true }
+                }
+            }
+        }
+        foreach ($set in $script:command.ParameterSets.Name) { $covered.Keys | Should -Contain $set -Because "parameter set $set needs an example" }
+    }
+
     It 'documents every parameter' {
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         foreach ($name in $script:command.Parameters.Keys | Where-Object { $_ -notin $common }) {
@@ -93,24 +117,37 @@ Describe 'about_CmTsMedia' {
     BeforeAll { $exported = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus') }
 
     It 'ships an about topic that covers the catalog, the error table, jobs, status, scheduled tasks and the engine lookup' {
-        $path = Join-Path $script:module.ModuleBase 'module/en-US/about_CmTsMedia.help.txt'
+        $path = Join-Path $script:module.ModuleBase 'en-US/about_CmTsMedia.help.txt'
         $text = Get-Content -LiteralPath $path -Raw
         $text | Should -Match 'about_CmTsMedia'
         foreach ($row in Get-TestErrorRows) { $text | Should -Match ('{0}\s+{1}\s+CmTsMedia\.{2}' -f $row.hresult, $row.code, $row.type) }
-        foreach ($heading in 'THE SITE CATALOG', 'ERRORS', 'BACKGROUND JOBS', 'STATUS FROM ANOTHER PROCESS', 'SCHEDULED TASKS') { $text | Should -Match "(?m)^$heading" }
+        foreach ($heading in 'THE SITE CATALOG', 'ERRORS', 'BACKGROUND JOBS', 'STATUS FROM ANOTHER PROCESS', 'SCHEDULED TASKS', 'STATUS HOUSEKEEPING', 'THE LOG') { $text | Should -Match "(?m)^$heading" }
         foreach ($command in $exported) { $text | Should -Match $command }
-        # Get-Help about_CmTsMedia finds module/en-US once the module is installed on $env:PSModulePath
-        # (not when it is imported by path): install a copy and ask a new process.
-        $installed = Join-Path $TestDrive ('Modules/CmTsMedia/' + (Import-PowerShellDataFile -LiteralPath $script:manifestPath).ModuleVersion)
-        $null = New-Item -ItemType Directory -Path (Join-Path $installed 'data')
-        Copy-Item -LiteralPath $script:manifestPath -Destination $installed
-        Copy-Item -LiteralPath (Join-Path $script:module.ModuleBase 'module') -Destination $installed -Recurse
-        Copy-Item -LiteralPath (Get-TestErrorTablePath) -Destination (Join-Path $installed 'data')
-        $command = '$env:PSModulePath = ''{0}'' + [IO.Path]::PathSeparator + $env:PSModulePath; Import-Module CmTsMedia; Get-Help about_CmTsMedia | Out-String' -f (Join-Path $TestDrive 'Modules')
-        $about = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $command
-        ($about -join "`n") | Should -Match 'SCHEDULED TASKS'
         $text | Should -Match 'CMTSMEDIA_ENGINE'
         $text | Should -Match 'Get-CMBootMediaStatus'
+    }
+
+    # Get-Help looks for about topics in <ModuleBase>/<culture> of every loaded module, so the topic is
+    # at en-US/ beside the manifest, in the repository and in the built module alike.
+    It 'is found by Get-Help when the module is imported <How>' -ForEach @(
+        @{ How = 'by name from $env:PSModulePath' }
+        @{ How = 'by the path of the tested manifest' }
+        @{ How = 'by the path of the repository''s manifest (source checkout)' }
+    ) {
+        $import = switch -Wildcard ($How) {
+            'by name*' {
+                $installed = Join-Path $TestDrive ('Modules/CmTsMedia/' + (Import-PowerShellDataFile -LiteralPath $script:manifestPath).ModuleVersion)
+                $null = New-Item -ItemType Directory -Path (Join-Path $installed 'data') -Force
+                Copy-Item -LiteralPath $script:manifestPath -Destination $installed
+                foreach ($folder in 'module', 'en-US') { Copy-Item -LiteralPath (Join-Path $script:module.ModuleBase $folder) -Destination $installed -Recurse -Force }
+                Copy-Item -LiteralPath (Get-TestErrorTablePath) -Destination (Join-Path $installed 'data')
+                '$env:PSModulePath = ''{0}'' + [IO.Path]::PathSeparator + $env:PSModulePath; Import-Module CmTsMedia' -f (Join-Path $TestDrive 'Modules')
+            }
+            '*tested*' { "Import-Module '$($script:manifestPath)'" }
+            default { "Import-Module '$(Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'CmTsMedia.psd1')'" }
+        }
+        $about = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "$import; Get-Help about_CmTsMedia | Out-String"
+        ($about -join "`n") | Should -Match 'STATUS HOUSEKEEPING'
     }
 }
 

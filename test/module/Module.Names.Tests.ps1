@@ -147,3 +147,31 @@ Describe 'Microsoft''s parameter names and values' {
         }
     }
 }
+
+Describe 'Messages name the parameters the user typed' {
+    BeforeAll { Import-Module $script:manifest -Force -ErrorAction Stop }
+
+    It 'says -ImageSize, not imageSizeBytes, when a new disk image has no size (real engine)' {
+        $err = { New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath (Join-Path $TestDrive 'new.img') -Force -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'E_INVALIDARG,New-CMBootMedia'
+        $err.Exception.Message | Should -Match 'give the size of the new disk image \(-ImageSize\)'
+        $err.Exception.Message | Should -Not -Match 'imageSizeBytes'
+    }
+
+    It 'translates every engine parameter name in an engine message: <Engine>' -ForEach @(
+        @{ Engine = 'parameter imageSizeBytes must be a whole number of at least 0'; Shown = 'parameter -ImageSize must be' }
+        @{ Engine = 'parameter certificateValidEnd must be an ISO 8601 date and time'; Shown = 'parameter -CertificateValidEnd must be' }
+        @{ Engine = 'parameter variables.OSDComputerName must be a string'; Shown = 'parameter -Variable.OSDComputerName must be' }
+        @{ Engine = 'destinationPath /x is a folder; give the path of the .iso file to create'; Shown = '-DestinationPath /x is a folder' }
+        @{ Engine = 'parameter force must be true or false'; Shown = 'parameter -Force must be' }
+    ) {
+        $text = & (Get-Module CmTsMedia) { param($m) (New-CmTsErrorRecord -Code 'E_INVALIDARG' -Message $m).Exception.Message } "Invalid argument: $Engine"
+        $text | Should -Match ([regex]::Escape($Shown))
+        $text -cmatch '(?<![\w-])(imageSizeBytes|certificateValidEnd|destinationPath)\b' | Should -BeFalse
+    }
+
+    It 'keeps ordinary words: "force" and "variables" outside "parameter ..."' {
+        $text = & (Get-Module CmTsMedia) { (New-CmTsErrorRecord -Code 'E_INVALIDARG' -Message 'Invalid argument: the media variables cannot force a reboot').Exception.Message }
+        $text | Should -Match 'the media variables cannot force a reboot'
+    }
+}

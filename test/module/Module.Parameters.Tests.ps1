@@ -246,6 +246,57 @@ Describe 'Tab completion' {
         }
     }
 
+    It 'completes each package ID once, even when the catalog lists it twice' {
+        $catalog = Join-Path $TestDrive 'twice.json'
+        Set-Content -LiteralPath $catalog -Value '{ "bootImages": [ { "packageId": "PS100005", "name": "x64", "architecture": "x64" }, { "packageId": "ps100005", "name": "x64 again", "architecture": "x64" }, { "packageId": "PS100006", "name": "x86", "architecture": "x86" } ] }'
+        $line = "Get-CMBootMediaImage -SiteCatalog '$catalog' -BootImageId "
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('PS100005', 'PS100006')
+    }
+
+    Context '-DestinationPath with UFD+FORMAT' {
+        BeforeAll {
+            # lsblk --json --bytes --nodeps --output PATH,TYPE,RM,HOTPLUG,TRAN,MODEL,SIZE,RO on a laptop with
+            # a USB stick, a USB hard disk, an SD card, the internal NVMe disk, a loop device and a DVD drive.
+            $script:lsblk = @'
+{
+   "blockdevices": [
+      {"path": "/dev/loop0", "type": "loop", "rm": false, "hotplug": false, "tran": null, "model": null, "size": 58597376, "ro": true},
+      {"path": "/dev/sda", "type": "disk", "rm": true, "hotplug": true, "tran": "usb", "model": "SanDisk 3.2Gen1", "size": 30765219840, "ro": false},
+      {"path": "/dev/sdb", "type": "disk", "rm": false, "hotplug": true, "tran": "usb", "model": "Expansion HDD   ", "size": 2000365289472, "ro": false},
+      {"path": "/dev/sr0", "type": "rom", "rm": true, "hotplug": false, "tran": "sata", "model": "DVD-RW DVR-TD11RS", "size": 1073741312, "ro": false},
+      {"path": "/dev/mmcblk0", "type": "disk", "rm": false, "hotplug": true, "tran": null, "model": null, "size": 63864569856, "ro": false},
+      {"path": "/dev/nvme0n1", "type": "disk", "rm": false, "hotplug": false, "tran": "nvme", "model": "SAMSUNG MZVL2512HCJQ-00B00", "size": 512110190592, "ro": false}
+   ]
+}
+'@
+        }
+
+        It 'proposes removable and USB disks only, with model and size' {
+            if ($IsWindows) { Set-ItResult -Skipped -Because 'Windows lists disks with Get-Disk (Module.Windows.Tests.ps1)'; return }
+            Mock -ModuleName CmTsMedia Get-CmTsBlockDeviceList { $script:lsblk }
+            foreach ($line in 'New-CMBootMedia -Demo -MediaType UFD+FORMAT -DestinationPath ', 'New-CMBootMedia -Demo -MediaType Usb -FormatMedia -DestinationPath ') {
+                $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+                @($completions.CompletionText) | Should -Be @('/dev/sda', '/dev/sdb', '/dev/mmcblk0') -Because $line
+                $completions[0].ToolTip | Should -Be 'SanDisk 3.2Gen1, 28.7 GiB'
+            }
+        }
+
+        It 'proposes no disk for CD or UFD, and none of this machine''s fixed disks' {
+            Mock -ModuleName CmTsMedia Get-CmTsBlockDeviceList { $script:lsblk }
+            $line = 'New-CMBootMedia -Demo -MediaType CD -DestinationPath /dev/s'
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Where-Object ResultType -EQ 'ParameterValue').Count | Should -Be 0
+        }
+
+        It 'on this machine proposes no fixed, loop or zram disk' {
+            if ($IsWindows -or -not (Get-Command lsblk -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'needs lsblk'; return }
+            $fixed = @(& lsblk --json --bytes --nodeps --output PATH,TYPE,RM,HOTPLUG,TRAN | ConvertFrom-Json).blockdevices |
+                Where-Object { -not $_.rm -and -not $_.hotplug -and $_.tran -ne 'usb' } | ForEach-Object path
+            $line = 'New-CMBootMedia -Demo -MediaType UFD+FORMAT -DestinationPath '
+            $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+            foreach ($path in $fixed) { $offered | Should -Not -Contain $path }
+        }
+    }
+
     It 'completes -MediaType from its ValidateSet' {
         $line = 'New-CMBootMedia -MediaType U'
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length

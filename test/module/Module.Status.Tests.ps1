@@ -116,3 +116,36 @@ Describe 'Times: local for display, UTC kept' {
         ($result | Format-List | Out-String) | Should -Match 'CertificateNotAfter \(local\)'
     }
 }
+
+Describe 'Completion of -OperationId' {
+    It 'offers the operations of the state folder, newest first, for Get- and Remove-CMBootMediaStatus' {
+        Get-ChildItem -LiteralPath $script:operations -ErrorAction SilentlyContinue | Remove-Item -Force
+        $first = New-TestOperation
+        $second = New-TestOperation -BootImageId PS100099
+        foreach ($command in 'Get-CMBootMediaStatus', 'Remove-CMBootMediaStatus') {
+            $line = "$command -OperationId "
+            $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+            @($completions.CompletionText) | Should -Be @($second, $first) -Because $command
+            $completions[0].ToolTip | Should -Match '^Failed, started \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(local\), CD '
+        }
+        $line = 'Get-CMBootMediaStatus -OperationId {0}' -f $first.Substring(0, 8)
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @($first)
+    }
+}
+
+Describe 'Views at 80 columns' {
+    It 'shows every column of the <Type> table in an 80-column console' -ForEach @(
+        @{ Type = 'status'; Columns = @('OperationId', 'State', '%', 'ExitCode', 'Started (local)') }
+        @{ Type = 'boot image'; Columns = @('PackageID', 'Arch', 'Version', 'Problem', 'Name') }
+    ) {
+        if ($Type -eq 'status') { $object = Get-CMBootMediaStatus -OperationId (New-TestOperation) }
+        else { $object = Get-CMBootMediaImage -Demo }
+        $lines = @(($object | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+        $header = $lines[0]
+        foreach ($column in $Columns) { $header | Should -Match ('(^|\s){0}(\s|$)' -f [regex]::Escape($column)) }
+        @($lines | Where-Object { $_.TrimEnd().Length -gt 80 }).Count | Should -Be 0
+        # The values that identify the object are whole, not cut off with an ellipsis.
+        if ($Type -eq 'status') { $lines[2] | Should -Match ([regex]::Escape($object.OperationId)) }
+        else { $lines[2] | Should -Match '^PS100005\s+x64' }
+    }
+}
