@@ -17,7 +17,10 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('ConfigMgr', 'SCCM', 'MECM', 'TaskSequence', 'BootMedia', 'ISO', 'USB', 'WinPE', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'See README.md.'
+            ProjectUri   = 'https://github.com/CmTsMedia/CmTsMedia'
+            LicenseUri   = 'https://github.com/CmTsMedia/CmTsMedia/blob/main/LICENSE'
+            # npm run build writes the CHANGELOG.md section of this version here (build/release-notes.mjs).
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

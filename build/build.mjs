@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, r
 import { join } from 'node:path';
 import { nodeBins } from './bootstrap.mjs';
 import { protocolSchemaText, SCHEMA } from './emit-schema.mjs';
+import { releaseNotes, withReleaseNotes } from './release-notes.mjs';
 import {
   CACHE, DIST, ROOT, TARGETS, cli, hashFile, nodeBinDir, nodeTarget, packageVersion, run, runAsync, step,
 } from './lib.mjs';
@@ -122,13 +123,13 @@ function moduleFolder(targets) {
   const out = join(DIST, 'CmTsMedia', version);
   rmSync(join(DIST, 'CmTsMedia'), { recursive: true, force: true });
   mkdirSync(join(out, 'data'), { recursive: true });
-  copyFileSync(psd1, join(out, 'CmTsMedia.psd1'));
+  writeFileSync(join(out, 'CmTsMedia.psd1'), withReleaseNotes(readFileSync(psd1, 'utf8'), releaseNotes(version)));
   cpSync(join(ROOT, 'module'), join(out, 'module'), { recursive: true });
   // About topics live in <ModuleBase>/<culture>, where Get-Help looks however the module was imported.
   cpSync(join(ROOT, 'en-US'), join(out, 'en-US'), { recursive: true });
   // The module reads data/errors.json in dist and engine/src/errors/errors.json from source.
   copyFileSync(join(ROOT, 'engine', 'src', 'errors', 'errors.json'), join(out, 'data', 'errors.json'));
-  for (const name of ['README.md', 'LICENSE']) if (existsSync(join(ROOT, name))) copyFileSync(join(ROOT, name), join(out, name));
+  for (const name of ['README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(ROOT, name), join(out, name));
   for (const target of targets) {
     const exe = TARGETS[target].exe;
     mkdirSync(join(out, 'bin', target), { recursive: true });
