@@ -79,8 +79,9 @@ Describe 'Microsoft''s parameter names and values' {
     Context 'with the engine mocked' {
         BeforeAll {
             Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
-                if ($Command -eq 'describeDisk') {
-                    return [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ description = 'image file'; exists = $false } }
+                # The check before a UFD+FORMAT creation: a new disk image file, which erases nothing.
+                if ($Command -eq 'checkBootMedia') {
+                    return [pscustomobject]@{ ErrorRecord = $null; OperationId = $null; Result = [pscustomobject]@{ destination = 'a new 64.0 MiB disk image file'; erases = $false; sizeBytes = 1048576 } }
                 }
                 [pscustomobject]@{ ErrorRecord = $null; OperationId = 'op'; Result = [pscustomobject]@{
                         operationId = 'op'; mediaType = $Params.mediaType; destinationPath = $Params.destinationPath; bootImageId = 'PS100005'; durationMs = 0
@@ -152,7 +153,7 @@ Describe 'Messages name the parameters the user typed' {
     BeforeAll { Import-Module $script:manifest -Force -ErrorAction Stop }
 
     It 'says -ImageSize, not imageSizeBytes, when a new disk image has no size (real engine)' {
-        $err = { New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath (Join-Path $TestDrive 'new.img') -Force -ErrorAction Stop } | Should -Throw -PassThru
+        $err = { New-CMBootMedia -Demo -MediaType 'UFD+FORMAT' -DestinationPath (Join-Path $TestDrive 'new.img') -Force -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'E_INVALIDARG,New-CMBootMedia'
         $err.Exception.Message | Should -Match 'give the size of the new disk image \(-ImageSize\)'
         $err.Exception.Message | Should -Not -Match 'imageSizeBytes'
