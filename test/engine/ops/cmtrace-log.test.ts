@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CmTraceLog, defaultLogPath, formatCmTraceLine, rolledLogPath } from '../../../engine/src/ops/cmtrace-log.js';
+import { useTempStateDir } from '../../helpers/state.js';
 import { startEngine } from '../protocol/harness.js';
 
 /** The line pattern CMTrace-style readers parse (ConfigMgr client and server logs; docs/logging.md). */
@@ -10,15 +10,7 @@ const cmTraceLine = /^<!\[LOG\[(?<message>.*?)\]LOG\]!><time="(?<time>\d{2}:\d{2
 
 const linesOf = (path: string) => readFileSync(path, 'utf8').split('\r\n').filter(Boolean);
 
-let state: string;
-beforeEach(() => {
-  state = mkdtempSync(join(tmpdir(), 'cmts-log-'));
-  process.env.CMTSMEDIA_STATE_DIR = state;
-});
-afterEach(() => {
-  delete process.env.CMTSMEDIA_STATE_DIR;
-  rmSync(state, { recursive: true, force: true });
-});
+const stateDir = useTempStateDir('cmts-log-');
 
 describe('CMTrace lines', () => {
   it('writes local time with the UTC bias, date as MM-dd-yyyy, and the entry fields', () => {
@@ -41,11 +33,11 @@ describe('CMTrace lines', () => {
 
 describe('CmTraceLog', () => {
   it('rolls to <name>.lo_ before a line would pass the size, keeping one older file', () => {
-    const path = join(state, 'logs', 'CmTsMedia.log');
+    const path = join(stateDir(), 'logs', 'CmTsMedia.log');
     const log = new CmTraceLog(path, { component: 'CmTsMedia', file: 'test', maxBytes: 2000 });
     for (let i = 0; i < 40; i++) log.info(`entry ${i} ${'x'.repeat(40)}`);
     const rolled = rolledLogPath(path);
-    expect(rolled).toBe(join(state, 'logs', 'CmTsMedia.lo_'));
+    expect(rolled).toBe(join(stateDir(), 'logs', 'CmTsMedia.lo_'));
     expect(statSync(path).size).toBeLessThanOrEqual(2000);
     expect(statSync(rolled).size).toBeLessThanOrEqual(2000);
     const current = linesOf(path);
@@ -58,7 +50,7 @@ describe('CmTraceLog', () => {
   });
 
   it('never writes a secret, wherever it occurs in a message', () => {
-    const path = join(state, 'secret.log');
+    const path = join(stateDir(), 'secret.log');
     const log = new CmTraceLog(path, { component: 'CmTsMedia', file: 'test', secrets: ['Pa55-word', ''] });
     log.error('could not open with Pa55-word (Pa55-word)');
     expect(readFileSync(path, 'utf8')).toContain('could not open with ******** (********)');
@@ -66,13 +58,13 @@ describe('CmTraceLog', () => {
   });
 
   it('defaults to logs/CmTsMedia.log in the state folder', () => {
-    expect(defaultLogPath()).toBe(join(state, 'logs', 'CmTsMedia.log'));
+    expect(defaultLogPath()).toBe(join(stateDir(), 'logs', 'CmTsMedia.log'));
     expect(rolledLogPath('/x/other.txt')).toBe('/x/other.txt.lo_');
   });
 
   it('throws when the file cannot be created', () => {
-    writeFileSync(join(state, 'file'), '');
-    expect(() => new CmTraceLog(join(state, 'file', 'x.log'), { component: 'c', file: 'f' })).toThrow(/ENOTDIR|EEXIST/);
+    writeFileSync(join(stateDir(), 'file'), '');
+    expect(() => new CmTraceLog(join(stateDir(), 'file', 'x.log'), { component: 'c', file: 'f' })).toThrow(/ENOTDIR|EEXIST/);
   });
 });
 
@@ -81,12 +73,12 @@ describe('createBootMedia writes the log', () => {
 
   it('logs request, steps, warnings and the result as CMTrace lines; the result names the file', async () => {
     const engine = startEngine();
-    const destinationPath = join(state, 'demo.iso');
+    const destinationPath = join(stateDir(), 'demo.iso');
     engine.send({ id: 1, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath, bootImageId: 'PS100005', siteCatalog: demoCatalog, mediaPassword: 'Log-Test-Secret-1' } });
     const reply = await engine.reply(1);
     await engine.end();
     expect(reply.error).toBeUndefined();
-    const path = join(state, 'logs', 'CmTsMedia.log');
+    const path = join(stateDir(), 'logs', 'CmTsMedia.log');
     expect(reply.result.logPath).toBe(path);
     expect(engine.lines().some((m) => m.event === 'log' && m.message === `log file: ${path}`)).toBe(true);
     const lines = linesOf(path);
@@ -104,11 +96,11 @@ describe('createBootMedia writes the log', () => {
 
   it('logs a failure as an error entry, and an unwritable -LogPath is the request\'s typed error', async () => {
     const engine = startEngine();
-    const logPath = join(state, 'mine', 'media.log');
-    engine.send({ id: 1, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(state, 'x.iso'), bootImageId: 'PS100099', siteCatalog: demoCatalog, logPath } });
-    writeFileSync(join(state, 'plain-file'), '');
-    engine.send({ id: 2, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(state, 'y.iso'), bootImageId: 'PS100005', siteCatalog: demoCatalog, logPath: join(state, 'plain-file', 'media.log') } });
-    engine.send({ id: 3, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(state, 'z.iso'), bootImageId: 'PS100005', siteCatalog: demoCatalog, logPath: state } });
+    const logPath = join(stateDir(), 'mine', 'media.log');
+    engine.send({ id: 1, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(stateDir(), 'x.iso'), bootImageId: 'PS100099', siteCatalog: demoCatalog, logPath } });
+    writeFileSync(join(stateDir(), 'plain-file'), '');
+    engine.send({ id: 2, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(stateDir(), 'y.iso'), bootImageId: 'PS100005', siteCatalog: demoCatalog, logPath: join(stateDir(), 'plain-file', 'media.log') } });
+    engine.send({ id: 3, command: 'createBootMedia', params: { mediaType: 'CD', destinationPath: join(stateDir(), 'z.iso'), bootImageId: 'PS100005', siteCatalog: demoCatalog, logPath: stateDir() } });
     const failed = await engine.reply(1);
     const refused = await engine.reply(2);
     const folder = await engine.reply(3);
@@ -117,9 +109,9 @@ describe('createBootMedia writes the log', () => {
     const last = cmTraceLine.exec(linesOf(logPath).at(-1)!)!.groups!;
     expect(last.type).toBe('3');
     expect(last.message).toMatch(/^createBootMedia failed: CREATETSMEDIA_E_MISSINGPACKAGE \(0x80040003\) .*PS100099/);
-    expect(refused.error).toMatchObject({ code: 'E_PATHNOTFOUND', detail: join(state, 'plain-file', 'media.log') });
-    expect(folder.error).toMatchObject({ code: 'E_INVALIDARG', detail: `logPath ${state} is a folder; give the path of the log file` });
-    expect(existsSync(join(state, 'y.iso')) || existsSync(join(state, 'z.iso'))).toBe(false);
-    expect(existsSync(join(state, 'logs', 'CmTsMedia.log'))).toBe(false);
+    expect(refused.error).toMatchObject({ code: 'E_PATHNOTFOUND', detail: join(stateDir(), 'plain-file', 'media.log') });
+    expect(folder.error).toMatchObject({ code: 'E_INVALIDARG', detail: `logPath ${stateDir()} is a folder; give the path of the log file` });
+    expect(existsSync(join(stateDir(), 'y.iso')) || existsSync(join(stateDir(), 'z.iso'))).toBe(false);
+    expect(existsSync(join(stateDir(), 'logs', 'CmTsMedia.log'))).toBe(false);
   }, 60_000);
 });

@@ -1,27 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { Operation, sweepOperations } from '../../../engine/src/ops/operations.js';
 import { removeStatus } from '../../../engine/src/ops/remove-status.js';
+import { useTempStateDir } from '../../helpers/state.js';
 import { startEngine } from '../protocol/harness.js';
 
-let state: string;
-beforeEach(() => {
-  state = mkdtempSync(join(tmpdir(), 'cmts-remove-'));
-  process.env.CMTSMEDIA_STATE_DIR = state;
-});
-afterEach(() => {
-  delete process.env.CMTSMEDIA_STATE_DIR;
-  delete process.env.CMTSMEDIA_STATUS_RETENTION_DAYS;
-  rmSync(state, { recursive: true, force: true });
-});
+const stateDir = useTempStateDir('cmts-remove-', ['CMTSMEDIA_STATUS_RETENTION_DAYS']);
 
 const fields = { mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' };
 const day = 24 * 3600_000;
-const files = () => readdirSync(join(state, 'operations')).sort();
+const files = () => readdirSync(join(stateDir(), 'operations')).sort();
 /** An operation that ended `daysAgo` days ago. */
 function ended(daysAgo: number, fail = false): Operation {
   const at = new Date(Date.now() - daysAgo * day);
@@ -50,11 +41,11 @@ describe('removeStatus', () => {
 
   it('undoes an interrupted operation\'s temporary files before removing its status', () => {
     const op = new Operation(fields);
-    const temp = join(state, '.x.iso.0000000000000001.cmtsmedia-tmp');
+    const temp = join(stateDir(), '.x.iso.0000000000000001.cmtsmedia-tmp');
     writeFileSync(temp, 'partial');
     op.add([{ remove: temp }]);
     // As after a SIGKILL: the recorded process is gone.
-    const file = join(state, 'operations', `${op.id}.json`);
+    const file = join(stateDir(), 'operations', `${op.id}.json`);
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const record = JSON.parse(readFileSync(file, 'utf8'));
     clearInterval((op as unknown as { heartbeat: NodeJS.Timeout }).heartbeat); // no heartbeat rewrites the pid back
