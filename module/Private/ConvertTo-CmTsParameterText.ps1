@@ -17,9 +17,10 @@ function ConvertTo-CmTsParameterText {
     )
 
     if (-not $Text) { return $Text }
-    # The engine's parameter names (createBootMedia, describeDisk, getStatus, removeStatus) and the
+    # The engine's parameter names (createBootMedia, describeDisk, getStatus, removeStatus, inspectMedia) and the
     # PowerShell parameters they come from. Longer names first, so operationIds is not read as operationId.
     $names = [ordered]@{
+        certificateRenewalSeconds = '-CertificateRenewal'
         certificateValidStart = '-CertificateValidStart'
         certificateValidEnd   = '-CertificateValidEnd'
         certificatePassword   = '-CertificatePassword'
@@ -46,6 +47,7 @@ function ConvertTo-CmTsParameterText {
         variables             = '-Variable'
         logPath               = '-LogPath'
         force                 = '-Force'
+        path                  = '-Path'
     }
     foreach ($pair in $names.GetEnumerator()) {
         $name = [regex]::Escape($pair.Key)

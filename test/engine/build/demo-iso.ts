@@ -37,7 +37,7 @@ export interface DemoIsoExpectation {
 const demoWim = join(root, 'module/Demo/content/dp01/PS100005/boot.PS100005.wim');
 const stub = (name: string) => readFileSync(join(root, 'test/fixtures/boot', name));
 const mediaTree = [
-  'MediaLabel.txt', 'SMS/data/TsmBootstrap.ini', 'SMS/data/Variables.dat', 'boot/BCD', 'boot/boot.sdi', 'boot/etfsboot.com',
+  'MediaLabel.txt', 'SMS/data/CmTsMedia.json', 'SMS/data/TsmBootstrap.ini', 'SMS/data/Variables.dat', 'boot/BCD', 'boot/boot.sdi', 'boot/etfsboot.com',
   'boot/fonts/wgl4_boot.ttf', 'bootmgr', 'bootmgr.efi', 'efi/boot/bootx64.efi', 'efi/microsoft/boot/BCD',
   'efi/microsoft/boot/efisys.bin', 'efi/microsoft/boot/fonts/wgl4_boot.ttf', 'sources/boot.wim',
 ].sort();
