@@ -1,7 +1,9 @@
 import { describeBootImages } from '../media/boot-images.js';
 import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
 import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
+import { checkConnectionOptions } from '../media/connection-options.js';
 import { getStatus } from '../ops/status.js';
+import { writeSiteCatalog, writeSiteCatalogParams } from '../site/live/write-catalog.js';
 import { engineFacts } from '../version.js';
 import * as results from './messages.js';
 import { command, type Command, type Server } from './server.js';
@@ -17,5 +19,10 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     createBootMedia: command(createBootMediaParams, results.createBootMediaResult)((params, context) => createBootMedia(params, context)),
     checkBootMedia: command(createBootMediaParams, results.checkBootMediaResult)((params, context) => checkBootMedia(params, context)),
     inspectMedia: command(inspectMediaParams, results.inspectMediaResult)((params, context) => inspectMedia(params, context)),
+    checkConnectionOptions: command({ connectionOptions: { type: 'stringMap', required: true, secret: true } }, results.checkConnectionOptionsResult)(async ({ connectionOptions }) => {
+      checkConnectionOptions(connectionOptions);
+      return {};
+    }),
+    writeSiteCatalog: command(writeSiteCatalogParams, results.writeSiteCatalogResult)((params, context) => writeSiteCatalog(params, context)),
   };
 }
