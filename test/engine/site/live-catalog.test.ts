@@ -27,7 +27,7 @@ function run(path: string, change: (r: ReturnType<typeof replies>) => void = () 
   change(r);
   const warnings: string[] = [];
   const context: RequestContext = { id: 1, signal: new AbortController().signal, event: (name, fields) => name === 'warning' && warnings.push(String(fields.message)) };
-  const promise = writeSiteCatalog({ path, managementPoint: mpUrl, mpReplies: r.mp, provider, providerReplies: r.provider, force: extra.force, contentLibraries: extra.contentLibraries ?? ['ps1-dp.mayyhem.com=/mnt/ps1-dp'] }, context);
+  const promise = writeSiteCatalog({ path, managementPoint: mpUrl, mpReplies: r.mp, provider, providerReplies: r.provider, force: extra.force, skipCertificateCheck: undefined, contentLibraries: extra.contentLibraries ?? ['ps1-dp.mayyhem.com=/mnt/ps1-dp'] }, context);
   return { promise, warnings };
 }
 

@@ -35,6 +35,7 @@ export interface CatalogSources {
   readonly contentLibraries: readonly string[];
   /** Folder name for the certificate files, relative to the catalog's folder. */
   readonly certificateFolder: string;
+  readonly skipCertificateCheck?: boolean;
   readonly platform: NodeJS.Platform;
   readonly now: Date;
 }
@@ -136,7 +137,7 @@ export function buildSiteCatalog(sources: CatalogSources): BuiltCatalog {
     ...(Object.keys(mp.unknownMachines).length > 0 ? { unknownMachines: mp.unknownMachines } : {}),
     distributionPoints: servers.map((s) => ({ name: s, contentLibrary: libraries.get(s.toUpperCase())! })),
     bootImages: images,
-    extensions: { source: { createdBy: 'New-CMBootMediaSiteCatalog', created: sources.now.toISOString(), managementPoint: sources.managementPointUrl, provider: sources.provider } },
+    extensions: { source: { createdBy: 'New-CMBootMediaSiteCatalog', created: sources.now.toISOString(), managementPoint: sources.managementPointUrl, provider: sources.provider, ...(sources.skipCertificateCheck ? { skipCertificateCheck: true } : {}) } },
   };
   return { json, certificates, warnings };
 }

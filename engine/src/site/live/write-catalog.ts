@@ -28,6 +28,8 @@ export const writeSiteCatalogParams = {
   /** WMI class -> the OData envelope `{"value": [...]}` (AdminService text, or CIM instances the module wrapped). */
   providerReplies: { type: 'stringMap', required: true },
   contentLibraries: { type: 'stringList' },
+  /** Recorded in the catalog, so that New-CMBootMedia -Register reaches the provider as this run did. */
+  skipCertificateCheck: { type: 'boolean' },
 } as const;
 
 export interface SiteCatalogSummary {
@@ -73,6 +75,7 @@ export async function writeSiteCatalog(params: Params<typeof writeSiteCatalogPar
     bootImages: readBootImages(params.provider, params.providerReplies.SMS_BootImagePackage),
     distributions: readDistributions(params.provider, params.providerReplies.SMS_PackageStatusDistPointsSummarizer),
     contentLibraries: params.contentLibraries ?? [],
+    skipCertificateCheck: params.skipCertificateCheck === true,
     certificateFolder,
     platform: process.platform,
     now: new Date(),
