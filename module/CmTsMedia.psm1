@@ -38,6 +38,7 @@ $privateFiles = @(
     'Register-CmTsArgumentCompleter.ps1'
     'Get-CmTsDscMediaState.ps1'
     'Set-CmTsDscMedia.ps1'
+    'Write-CmTsCaughtError.ps1'
     'ConvertTo-CmTsSiteError.ps1'
     'Invoke-CmTsSiteRequest.ps1'
     'ConvertTo-CmTsSiteCredential.ps1'

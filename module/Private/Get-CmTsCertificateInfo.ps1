@@ -21,7 +21,7 @@ function Get-CmTsCertificateInfo {
             return Get-CimInstance -CimSession $Provider.Session -Namespace $Provider.Namespace -ClassName 'SMS_CertificateInfo' -Filter ("SMSID = '{0}'" -f $MediaGuid) -ErrorAction Stop | Select-Object -First 1
         }
         catch {
-            throw (ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:SMS_CertificateInfo' -f $Provider.Provider))
+            $PSCmdlet.ThrowTerminatingError((ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:SMS_CertificateInfo' -f $Provider.Provider)))
         }
     }
     $uri = '{0}/wmi/SMS_CertificateInfo?$filter={1}' -f $AdminService, [uri]::EscapeDataString(("SMSID eq '{0}'" -f $MediaGuid))
@@ -30,10 +30,10 @@ function Get-CmTsCertificateInfo {
         $reply = $text | ConvertFrom-Json -ErrorAction Stop
     }
     catch {
-        throw (New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: the JSON is malformed or cut short' -f $uri) -TargetObject $uri)
+        $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: the JSON is malformed or cut short' -f $uri) -TargetObject $uri))
     }
     if ($null -eq $reply -or -not $reply.PSObject.Properties['value']) {
-        throw (New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: the answer has no "value" array of instances' -f $uri) -TargetObject $uri)
+        $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: the answer has no "value" array of instances' -f $uri) -TargetObject $uri))
     }
     @($reply.value) | Where-Object { $_ } | Select-Object -First 1
 }

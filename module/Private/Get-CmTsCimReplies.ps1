@@ -28,7 +28,7 @@ function Get-CmTsCimReplies {
             $instances = @(Get-CimInstance @arguments)
         }
         catch {
-            throw (ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:{1}' -f $Provider.Provider, $class))
+            $PSCmdlet.ThrowTerminatingError((ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:{1}' -f $Provider.Provider, $class)))
         }
         $rows = foreach ($instance in $instances) {
             $row = [ordered]@{}

@@ -30,7 +30,7 @@ function Get-CmTsManagementPointReplies {
         }
         catch {
             # An MP answers 500 for a site it does not serve (reference capture); the plain list then.
-            if ($_.FullyQualifiedErrorId -notlike 'CMTSMEDIA_E_SITEREPLY*') { throw }
+            if ($_.FullyQualifiedErrorId -notlike 'CMTSMEDIA_E_SITEREPLY*') { $PSCmdlet.ThrowTerminatingError($_) }
             $replies['MPLIST'] = & $get 'MPLIST'
         }
     }
@@ -40,7 +40,7 @@ function Get-CmTsManagementPointReplies {
             $replies[$optional] = & $get $optional
         }
         catch {
-            if ($_.FullyQualifiedErrorId -notlike 'CMTSMEDIA_E_SITEREPLY*') { throw }
+            if ($_.FullyQualifiedErrorId -notlike 'CMTSMEDIA_E_SITEREPLY*') { $PSCmdlet.ThrowTerminatingError($_) }
             Write-Verbose ('{0}: {1}' -f $optional, $_.Exception.Message)
         }
     }

@@ -32,7 +32,7 @@ function Initialize-CmTsSiteAccess {
     if ($ConnectionOptions) { $options = $ConnectionOptions }
     if ($options.Count -gt 0) {
         $checked = Invoke-CmTsEngine -Cmdlet $Cmdlet -Command 'checkConnectionOptions' -Params @{ connectionOptions = $options }
-        if ($checked.ErrorRecord) { throw $checked.ErrorRecord }
+        if ($checked.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($checked.ErrorRecord) }
     }
     if ($SkipCertificateCheck) {
         $Cmdlet.WriteWarning(('-SkipCertificateCheck: the certificate of {0} is not checked, so anyone between this computer and the site could answer in its place. Import the site''s SMS Issuing root (Administration > Security > Certificates) into the trusted roots instead.' -f $Target))

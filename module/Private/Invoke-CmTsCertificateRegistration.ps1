@@ -46,7 +46,7 @@ function Invoke-CmTsCertificateRegistration {
     if ($existing) {
         if ([string]$existing.Thumbprint -ne $Certificate.Thumbprint) {
             $detail = 'media GUID {0} is registered at {1} with another certificate (thumbprint {2}, not {3}); every media has its own GUID: pass the MediaGuid of the media this certificate belongs to' -f $record.SMSID, $where, $existing.Thumbprint, $Certificate.Thumbprint
-            throw (New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $MediaGuid)
+            $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail $detail -TargetObject $MediaGuid))
         }
         return [pscustomobject]@{ Status = 'AlreadyRegistered'; Info = $existing }
     }
@@ -56,8 +56,8 @@ function Invoke-CmTsCertificateRegistration {
             $reply = Invoke-CimMethod -CimSession $Provider.Session -Namespace $Provider.Namespace -ClassName 'SMS_Site' -MethodName 'SubmitRegistrationRecord' -Arguments ([hashtable]$record) -ErrorAction Stop
         }
         catch {
-            if ($_.Exception -is [CmTsMedia.CmTsMediaException]) { throw }
-            throw (ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:SMS_Site.SubmitRegistrationRecord' -f $where))
+            if ($_.Exception -is [CmTsMedia.CmTsMediaException]) { $PSCmdlet.ThrowTerminatingError($_) }
+            $PSCmdlet.ThrowTerminatingError((ConvertFrom-CmTsCimError -Exception $_.Exception -Target ('{0}:SMS_Site.SubmitRegistrationRecord' -f $where)))
         }
         $returnValue = $reply.ReturnValue
     }
@@ -70,7 +70,7 @@ function Invoke-CmTsCertificateRegistration {
         elseif ($parsed -and $parsed.PSObject.Properties['value'] -and $parsed.value -is [ValueType]) { $returnValue = $parsed.value }
     }
     if ($null -ne $returnValue -and [int]$returnValue -ne 0) {
-        throw (New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: SMS_Site.SubmitRegistrationRecord returned {1}' -f $where, $returnValue) -TargetObject $where)
+        $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: SMS_Site.SubmitRegistrationRecord returned {1}' -f $where, $returnValue) -TargetObject $where))
     }
     [pscustomobject]@{ Status = 'Registered'; Info = (Get-CmTsCertificateInfo -MediaGuid $record.SMSID -AdminService $AdminService -Request $Request -Provider $Provider) }
 }

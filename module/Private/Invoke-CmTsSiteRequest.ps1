@@ -49,7 +49,7 @@ function Invoke-CmTsSiteRequest {
         $response = Invoke-WebRequest @request
     }
     catch {
-        throw (ConvertTo-CmTsSiteError -ErrorRecord $_ -Uri $Uri -TimeoutSeconds $TimeoutSeconds)
+        $PSCmdlet.ThrowTerminatingError((ConvertTo-CmTsSiteError -ErrorRecord $_ -Uri $Uri -TimeoutSeconds $TimeoutSeconds))
     }
     finally {
         if ($legacyTls) { [System.Net.ServicePointManager]::ServerCertificateValidationCallback = $savedCallback }

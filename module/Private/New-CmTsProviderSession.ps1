@@ -43,7 +43,7 @@ function New-CmTsProviderSession {
         $location = @(Get-CimInstance -CimSession $session -Namespace 'root\SMS' -ClassName 'SMS_ProviderLocation' -ErrorAction Stop |
             Where-Object { $_.ProviderForLocalSite }) | Select-Object -First 1
         if (-not $location) {
-            throw (New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: no SMS_ProviderLocation instance has ProviderForLocalSite = true (is {1} a site server?)' -f $uri, $SiteServer) -TargetObject $SiteServer)
+            $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail ('{0}: no SMS_ProviderLocation instance has ProviderForLocalSite = true (is {1} a site server?)' -f $uri, $SiteServer) -TargetObject $SiteServer))
         }
         $namespace = ([string]$location.NamespacePath) -replace '^\\\\[^\\]+\\', ''
         $provider = [string]$location.Machine
@@ -53,8 +53,8 @@ function New-CmTsProviderSession {
         }
     }
     catch {
-        if ($_.Exception -is [CmTsMedia.CmTsMediaException]) { throw }
-        throw (ConvertFrom-CmTsCimError -Exception $_.Exception -Target $uri)
+        if ($_.Exception -is [CmTsMedia.CmTsMediaException]) { $PSCmdlet.ThrowTerminatingError($_) }
+        $PSCmdlet.ThrowTerminatingError((ConvertFrom-CmTsCimError -Exception $_.Exception -Target $uri))
     }
     [pscustomobject]@{ Session = $session; Namespace = $namespace; Provider = ('\\{0}\{1}' -f $(if ($provider) { $provider } else { $SiteServer }), $namespace) }
 }

@@ -15,7 +15,7 @@ function Open-CmTsProviderSession {
     )
 
     if (-not (Test-CmTsWindows)) {
-        throw (New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail ('-SiteServer {0} reaches the SMS Provider over WMI, which needs Windows; from this system use -AdminService https://<provider FQDN>/AdminService' -f $SiteServer) -TargetObject $SiteServer)
+        $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'E_INVALIDARG' -Detail ('-SiteServer {0} reaches the SMS Provider over WMI, which needs Windows; from this system use -AdminService https://<provider FQDN>/AdminService' -f $SiteServer) -TargetObject $SiteServer))
     }
     New-CmTsProviderSession -SiteServer $SiteServer -Credential $Access.Credential -ConnectionOptions $Access.Options
 }

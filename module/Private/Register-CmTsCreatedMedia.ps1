@@ -48,6 +48,6 @@ function Register-CmTsCreatedMedia {
     }
     $failed = $null
     $registration = Register-CMBootMediaCertificate @register
-    foreach ($record in @($failed)) { if ($record) { $Cmdlet.WriteError($record) } }
+    foreach ($record in @($failed)) { if ($record) { Write-CmTsCaughtError -Cmdlet $Cmdlet -ErrorRecord $record } }
     $registration
 }

@@ -149,7 +149,7 @@ function New-CMBootMediaSiteCatalog {
         $read = Read-CmTsProviderReplies -AdminService $AdminService -SiteServer $SiteServer -Access $access
     }
     catch {
-        $PSCmdlet.WriteError($_)
+        Write-CmTsCaughtError -Cmdlet $PSCmdlet -ErrorRecord $_
         return
     }
 

@@ -143,7 +143,7 @@ function Register-CMBootMediaCertificate {
             $outcome = Invoke-CmTsCertificateRegistration @registration
         }
         catch {
-            $PSCmdlet.WriteError($_)
+            Write-CmTsCaughtError -Cmdlet $PSCmdlet -ErrorRecord $_
             return
         }
         finally {

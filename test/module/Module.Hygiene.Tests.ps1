@@ -36,7 +36,7 @@ Describe 'Manifest' {
 
     It 'lists every export explicitly' {
         $data = Import-PowerShellDataFile -LiteralPath $script:manifestPath
-        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage', 'Test-CMBootMedia')
+        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootImage', 'Test-CMBootMedia', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate')
         @($data.CmdletsToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
@@ -44,7 +44,7 @@ Describe 'Manifest' {
     }
 
     It 'exports exactly the public commands' {
-        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'Test-CMBootMedia')
+        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate', 'Test-CMBootMedia')
         $script:module.ExportedVariables.Count | Should -Be 0
         $script:module.ExportedAliases.Count | Should -Be 0
     }
