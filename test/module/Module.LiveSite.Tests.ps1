@@ -157,7 +157,7 @@ Describe 'New-CMBootMediaSiteCatalog' {
     }
 
     It 'gives CMTSMEDIA_E_SITEREPLY for a reply cut short (<Fault>) and writes nothing' -ForEach @(
-        @{ Fault = 'mp=truncated'; Detail = '*?MPKEYINFORMATIONMEDIA: the XML is malformed or cut short*' }
+        @{ Fault = 'mp=truncated'; Detail = '*?MPKEYINFORMATIONMEDIA: the reply is cut short after 2081 bytes (it does not end with a closing tag)' }
         @{ Fault = 'adminService=truncated'; Detail = '*/wmi/SMS_BootImagePackage: the JSON is malformed or cut short*' }
         @{ Fault = 'mp=notmp'; Detail = '*/SMS_MP/.sms_aut?MPKEYINFORMATIONMEDIA answered HTTP 404 (not found)*' }
     ) {

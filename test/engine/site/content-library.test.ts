@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeBootImages } from '../../../engine/src/media/boot-images.js';
 import { createBootMedia, type CreateBootMediaParams } from '../../../engine/src/media/create-boot-media.js';
 import type { RequestContext } from '../../../engine/src/protocol/server.js';
 import { findInContentLibrary, parseIni } from '../../../engine/src/site/content-library.js';
@@ -93,11 +94,13 @@ describe('content library lookup', () => {
 describe.skipIf(!existsSync('/usr/bin/xorriso'))('media from a content library', () => {
   const params = (catalog: string, iso: string): CreateBootMediaParams => ({ mediaType: 'CD', destinationPath: iso, bootImageId: 'PS100005', siteCatalog: catalog }) as CreateBootMediaParams;
 
-  it('writes sources\\boot.wim byte-identical to the FileLib file', async () => {
+  it('lists the boot image at its FileLib file (Get-CMBootImage) and writes sources\\boot.wim byte-identical to it', async () => {
     const library = join(scratch, 'lib-media');
     const made = makeContentLibrary(library, { wim: demoWim });
     const iso = join(scratch, 'lib.iso');
-    await createBootMedia(params(catalogFor(library, 'media'), iso), context());
+    const catalog = catalogFor(library, 'media');
+    expect((await describeBootImages(catalog)).map((b) => [b.wimPath, b.wimArchitecture, b.problem])).toEqual([[made.fileLibPath, 'x64', null]]);
+    await createBootMedia(params(catalog, iso), context());
     const out = join(scratch, 'boot.wim.out');
     execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/sources/boot.wim', out], { stdio: 'ignore' });
     expect(readFileSync(out).equals(readFileSync(made.fileLibPath))).toBe(true);

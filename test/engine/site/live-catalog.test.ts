@@ -80,7 +80,8 @@ describe('writeSiteCatalog from the test site\'s replies', () => {
   });
 
   it.each([
-    ['a truncated reply', (r: ReturnType<typeof replies>) => (r.mp.MPKEYINFORMATIONMEDIA = mpReply('MPKEYINFORMATIONMEDIA').slice(0, 2000)), `${mpUrl}?MPKEYINFORMATIONMEDIA: the XML is malformed or cut short (stray '<' at character 1423)`],
+    ['a truncated reply', (r: ReturnType<typeof replies>) => (r.mp.MPKEYINFORMATIONMEDIA = mpReply('MPKEYINFORMATIONMEDIA').slice(0, 2000)), `${mpUrl}?MPKEYINFORMATIONMEDIA: the reply is cut short after 2000 bytes (it does not end with a closing tag)`],
+    ['a reply whose tags do not match', (r: ReturnType<typeof replies>) => (r.mp['MPLIST1&PS1'] = '<MPList><MP Name="A" FQDN="a"></MPList>'), `${mpUrl}?MPLIST1&PS1: the XML is malformed or cut short (</MPList> closes <MP>)`],
     ['an IIS error page', (r: ReturnType<typeof replies>) => (r.mp.SITESIGNCERT = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"><html><body>404</body></html>'), `${mpUrl}?SITESIGNCERT: the answer is an HTML page, not a management point reply (is this host a management point?)`],
     ['a certificate that is not one', (r: ReturnType<typeof replies>) => (r.mp.SITESIGNCERT = '<X509Data><X509Certificate EncodingType="hexBinary">3082AB</X509Certificate></X509Data>'), `${mpUrl}?SITESIGNCERT: the site signing certificate is not an X.509 certificate`],
     ['a malformed provider reply', (r: ReturnType<typeof replies>) => (r.provider.SMS_BootImagePackage = providerReply('SMS_BootImagePackage').slice(0, 300)), `${provider}/wmi/SMS_BootImagePackage: the JSON is malformed or cut short`],

@@ -41,6 +41,8 @@ class Reply {
     text: string,
   ) {
     if (/^\s*<(!DOCTYPE\s+)?html/i.test(text)) this.fail('the answer is an HTML page, not a management point reply (is this host a management point?)');
+    // A reply cut short (a dropped connection, a proxy's limit) ends inside a tag or text, not with a closing tag.
+    if (!/<\/[A-Za-z_][\w.:-]*>\s*$/.test(text)) this.fail(`the reply is cut short after ${Buffer.byteLength(text)} bytes (it does not end with a closing tag)`);
     const doc = parseXml(text, (what) => this.error(`the XML is malformed or cut short (${what})`));
     if (doc.children.length !== 1) this.fail('the answer is not one XML element');
     this.root = doc.children[0]!;
