@@ -63,7 +63,17 @@ function Invoke-CmTsCertificateRegistration {
     }
     else {
         $uri = $AdminService + '/wmi/SMS_Site.SubmitRegistrationRecord'
-        $text = Invoke-CmTsSiteRequest @Request -Uri $uri -Method POST -Body (ConvertTo-Json -InputObject $record -Compress)
+        try {
+            $text = Invoke-CmTsSiteRequest @Request -Uri $uri -Method POST -Body (ConvertTo-Json -InputObject $record -Compress)
+        }
+        catch {
+            # That the AdminService offers this method is unverified (docs/live-site.md): say what else works.
+            if ($_.Exception.ErrorDetail -match 'answered HTTP (404|405|501)') {
+                $detail = '{0} answered HTTP {1}: this AdminService does not offer SMS_Site.SubmitRegistrationRecord; register over WMI with -SiteServer <site server> from a Windows computer' -f $uri, $Matches[1]
+                $PSCmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_SITEREPLY' -Detail $detail -TargetObject $uri))
+            }
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
         $returnValue = $null
         try { $parsed = $text | ConvertFrom-Json -ErrorAction Stop } catch { $parsed = $null }
         if ($parsed -and $parsed.PSObject.Properties['ReturnValue']) { $returnValue = $parsed.ReturnValue }

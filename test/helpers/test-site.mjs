@@ -12,7 +12,8 @@
  *
  * Faults: mp=timeout (accepts, never answers) | truncated (MPKEYINFORMATIONMEDIA cut in half) |
  * notmp (every operation answers IIS's 404 page); adminService=401 | 403 | timeout | truncated
- * (SMS_BootImagePackage cut in half); register=401 | 403 (only SubmitRegistrationRecord).
+ * (SMS_BootImagePackage cut in half); register=401 | 403 | 404 (only SubmitRegistrationRecord; 404 as an
+ * AdminService that does not offer the method).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -138,6 +139,7 @@ function adminServiceHandler(site, faults, replies) {
       return res.end();
     }
     if (fault === 403) return send(res, 403, JSON.stringify({ error: { code: '403', message: 'Access denied.' } }), 'application/json');
+    if (req.method === 'POST' && Number(faults.register) === 404) return send(res, 404, JSON.stringify({ error: { code: '404', message: 'Not found.' } }), 'application/json');
     const m = /^\/AdminService\/wmi\/([A-Za-z_]+)(?:\.(\w+))?$/i.exec(url.pathname);
     if (!m) return send(res, 404, JSON.stringify({ error: { code: '404', message: 'Not found.' } }), 'application/json');
     if (req.method === 'POST' && m[1].toUpperCase() === 'SMS_SITE' && m[2]?.toUpperCase() === 'SUBMITREGISTRATIONRECORD') {

@@ -259,6 +259,16 @@ Describe 'Register-CMBootMediaCertificate and New-CMBootMedia -Register' {
         @($requests | Where-Object { $_.method -eq 'GET' -and $_.path -like '*/SMS_CertificateInfo' }).Count | Should -BeGreaterThan 0
     }
 
+    It 'says to use -SiteServer when the AdminService does not offer SubmitRegistrationRecord' {
+        $without = Start-TestSite 'register=404'
+        $err = $null
+        try { $script:media | Register-CMBootMediaCertificate -AdminService $without.AdminService -Credential $script:credential -SkipCertificateCheck -WarningAction SilentlyContinue -ErrorAction Stop } catch { $err = $_ }
+        Stop-TestSite $without
+        $err.Exception | Should -BeOfType ([CmTsMedia.SiteReplyException])
+        $err.FullyQualifiedErrorId | Should -Be 'CMTSMEDIA_E_SITEREPLY,Register-CMBootMediaCertificate'
+        $err.Exception.ErrorDetail | Should -Be ('{0}/wmi/SMS_Site.SubmitRegistrationRecord answered HTTP 404: this AdminService does not offer SMS_Site.SubmitRegistrationRecord; register over WMI with -SiteServer <site server> from a Windows computer' -f $without.AdminService)
+    }
+
     It 'New-CMBootMedia -Register registers with the provider the catalog came from' {
         $options = @{ Username = 'cmadmin'; Domain = 'MAYYHEM'; Password = 'Fixture-Admin-Pass1' }
         $result = New-CMBootMedia -MediaType CD -DestinationPath (Join-Path $TestDrive 'register.iso') -BootImageId PS100005 -SiteCatalog $script:regCatalog -Register -ConnectionOptions $options -WarningAction SilentlyContinue -ErrorAction Stop
