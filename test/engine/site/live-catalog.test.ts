@@ -95,6 +95,36 @@ describe('writeSiteCatalog from the test site\'s replies', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
+  it('takes the MP certificate from MPCERT when the key information has none, and lists SMS Issuing as CA for an HTTPS MP', async () => {
+    const path = join(scratch, 'https.json');
+    const { promise, warnings } = run(path, (r) => {
+      r.mp.MPKEYINFORMATIONMEDIA = r.mp.MPKEYINFORMATIONMEDIA!.replace(/<MPCERTIFICATE[^>]*>[0-9A-F]+<\/MPCERTIFICATE>/, '');
+      r.mp['MPLIST1&PS1'] = r.mp['MPLIST1&PS1']!.replace('Value="0"', 'Value="63"');
+    });
+    await promise;
+    const catalog = await loadSiteCatalog(path);
+    expect(catalog.managementPoints[0]).toMatchObject({ url: 'https://ps1-mp.mayyhem.com', sslState: 63 });
+    expect(readFileSync(catalog.managementPoints[0]!.certificates[0]!).equals(readFileSync(join(fixtures, 'certs/mp.cer')))).toBe(true);
+    expect(catalog.caCertificates.map((c) => readFileSync(c).equals(readFileSync(join(fixtures, 'certs/sms-issuing.cer'))))).toEqual([true]);
+    expect(warnings.some((w) => w.startsWith('The default management point uses HTTPS'))).toBe(true);
+  });
+
+  it('writes no unknownMachines when the MP serves none, and fails without a site signing certificate', async () => {
+    const path = join(scratch, 'nounknown.json');
+    await run(path, (r) => (r.mp.MPKEYINFORMATIONMEDIA = r.mp.MPKEYINFORMATIONMEDIA!.replace(/<UnknownMachines[^>]*>[^<]*<\/UnknownMachines>/, ''))).promise;
+    expect(JSON.parse(readFileSync(path, 'utf8')).unknownMachines).toBeUndefined();
+    const err = await asyncErrorOf(() => run(join(scratch, 'nosigning.json'), (r) => delete r.mp.SITESIGNCERT).promise);
+    expect([err.code, err.detail]).toEqual(['CMTSMEDIA_E_SITEREPLY', `${mpUrl}?SITESIGNCERT: no reply was given`]);
+  });
+
+  it('refuses a bare -ContentLibrary path when the boot images are on several DPs', async () => {
+    const err = await asyncErrorOf(() => run(join(scratch, 'twodps.json'), (r) => {
+      r.provider.SMS_PackageStatusDistPointsSummarizer = r.provider.SMS_PackageStatusDistPointsSummarizer!.replace('"SourceVersion":2,"State":2', '"SourceVersion":3,"State":0');
+    }, { contentLibraries: ['/mnt/somewhere'] }).promise);
+    expect(err.code).toBe('E_INVALIDARG');
+    expect(err.detail).toBe("ContentLibrary /mnt/somewhere: say which distribution point it belongs to, as '<DP name>=/mnt/somewhere' (the site's boot images are on ps1-dp.mayyhem.com, ps1-dp2.mayyhem.com)");
+  });
+
   it('refuses an MP and a provider of different sites', async () => {
     const err = await asyncErrorOf(() => run(join(scratch, 'mixed.json'), (r) => (r.provider.SMS_Identification = r.provider.SMS_Identification!.replace('"PS1"', '"CAS"'))).promise);
     expect(err.code).toBe('E_INVALIDARG');
