@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../engine/src/protocol/server.js';
 import { loadSiteCatalog } from '../../../engine/src/site/index.js';
@@ -56,6 +58,11 @@ describe('writeSiteCatalog from the test site\'s replies', () => {
     expect(readFileSync(catalog.siteSigningCertificate!).equals(readFileSync(join(fixtures, 'certs/site-signing.cer')))).toBe(true);
     expect(readFileSync(catalog.managementPoints[0]!.certificates[0]!).equals(readFileSync(join(fixtures, 'certs/mp.cer')))).toBe(true);
     expect(summary).toMatchObject({ path, siteCode: 'PS1', defaultManagementPoint: 'ps1-mp.mayyhem.com', managementPoints: ['ps1-mp.mayyhem.com'] });
+    // The result is the protocol's writeSiteCatalogResult (engine/protocol.schema.json, checked by Ajv).
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    ajv.addSchema(JSON.parse(readFileSync(resolve('engine/protocol.schema.json'), 'utf8')), 'protocol');
+    expect(ajv.validate('protocol#/$defs/writeSiteCatalogResult', JSON.parse(JSON.stringify(summary))), ajv.errorsText(ajv.errors)).toBe(true);
     expect(warnings).toEqual(['Boot image PS100006 (Boot image (x86)) version 1 is on no distribution point: media for it fail with CREATETSMEDIA_E_MISSINGPACKAGE until it is distributed.']);
     expect(readdirSync(join(scratch, 'ok')).sort()).toEqual(['site.certs', 'site.json']);
   });
