@@ -7,7 +7,8 @@ function New-CmTsProviderSession {
     ProviderForLocalSite = true names the provider's machine and its namespace (\\SERVER\root\sms\site_PS1).
     The connection options keep the SDK's meaning (docs/live-site.md, "ConnectionOptions"): the user
     and password (ConvertTo-CmTsSiteCredential), Authority 'kerberos:<principal>' -> Kerberos or
-    'ntlmdomain:<domain>' -> NtlmDomain authentication, Local 'MS_<hex LCID>' -> the session's culture.
+    'ntlmdomain:<domain>' -> NtlmDomain authentication; Local true means the signed-in user's own
+    connection (the engine's check has already refused it together with a user or password).
     Returns Session, Namespace and Provider (the machine); failures are thrown as typed errors.
     #>
     [CmdletBinding()]
@@ -28,12 +29,6 @@ function New-CmTsProviderSession {
         switch -Regex ([string]$key) {
             '^Authority$' {
                 if ($value -match '^kerberos:') { $common['Authentication'] = 'Kerberos' } else { $common['Authentication'] = 'NtlmDomain' }
-            }
-            '^Local$' {
-                if ($value -match '^MS_([0-9A-Fa-f]+)$') {
-                    $culture = New-Object System.Globalization.CultureInfo ([Convert]::ToInt32($Matches[1], 16))
-                    $common['SessionOption'] = New-CimSessionOption -Culture $culture -UICulture $culture
-                }
             }
         }
     }

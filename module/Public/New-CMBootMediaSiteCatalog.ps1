@@ -44,8 +44,9 @@ function New-CMBootMediaSiteCatalog {
     A ConfigMgr administrative user for the SMS Provider. Without it, the signed-in user's credentials.
 
     .PARAMETER ConnectionOptions
-    The SDK's connection options for the SMS Provider: Username, Domain, Password, Local (MS_<hex LCID>)
-    and Authority (kerberos:<principal> or ntlmdomain:<domain>), with the SDK's meaning. An unknown name
+    The SDK's connection options for the SMS Provider: Username, Domain, Password, Local (true: the
+    signed-in user's connection) and Authority (kerberos:<principal> or ntlmdomain:<domain>), with the
+    SDK's meaning. An unknown name
     is CREATETSMEDIA_E_CONNECTIONOPTIONNAME, inconsistent values CREATETSMEDIA_E_CONNECTIONOPTIONS.
     -Credential, when given, takes precedence over Username, Domain and Password.
 
