@@ -1,15 +1,12 @@
 /**
  * Our ISO writer as a small CLI, so the bench measures its time and peak RSS alone:
  *   node .cache/bench/iso-cli.cjs SOURCE_DIR OUT.iso [BIOS_PATH EFI_PATH]   (boot paths relative to SOURCE_DIR)
- * CMTS_BENCH_SHA256=<hex> checks sources/boot.wim against that SHA-256 as media from a content library
- * do (CMTS_BENCH_HASH=inline hashes on the main thread, else on a worker; bench/cases/50-content-hash.mjs).
  * Bundled as CommonJS like the shipped engine (build/build.mjs): Node's ESM loader would add its
  * own start-up (an ESM facade per builtin module: 15-30 ms here) that the engine never pays.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { planIso, writeIso } from '../engine/src/formats/iso/index.js';
-import { hashCheckedSource } from '../engine/src/formats/hash-checked-source.js';
 import { diskFileSourceSync, treeFromPaths } from '../engine/src/formats/sources.js';
 import type { FileSource, TreeDir, TreeFile } from '../engine/src/formats/tree.js';
 
@@ -29,12 +26,7 @@ const walk = (dir: string, rel: string): void => {
   }
 };
 walk(source, '');
-const expected = process.env.CMTS_BENCH_SHA256;
-const checked = (rel: string, source: ReturnType<typeof diskFileSourceSync>): FileSource =>
-  expected && rel === 'sources/boot.wim'
-    ? hashCheckedSource(source, { sha256: expected, worker: process.env.CMTS_BENCH_HASH !== 'inline', mismatch: (actual) => new Error(`SHA-256 ${actual}, expected ${expected}`) })
-    : source;
-const entries = paths.map(([rel, path]): [string, FileSource | null] => [rel, path ? checked(rel, diskFileSourceSync(path)) : null]);
+const entries = paths.map(([rel, path]): [string, FileSource | null] => [rel, path ? diskFileSourceSync(path) : null]);
 const root = treeFromPaths(entries);
 const find = (path: string): TreeFile => {
   let node: TreeDir | TreeFile = root;

@@ -1,13 +1,12 @@
 /**
  * The boot image's bytes for sources\boot.wim. From a content library the file must have the size
- * and SHA-256 the library records; the hash is checked while the writer copies it (one pass), and a
- * mismatch fails the creation before the media are committed (docs/live-site.md, "Checking the
- * content hash").
+ * and SHA-256 the library records: the size is checked here, the hash when the media manifest has
+ * taken it from the bytes the writer streamed (one pass, one hash; media/manifest.ts), which is
+ * before the media are committed (docs/live-site.md, "Checking the content hash").
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { CmTsError } from '../errors/index.js';
-import { hashCheckedSource } from '../formats/hash-checked-source.js';
 import { diskFileSource, type PositionalSource } from '../formats/sources.js';
 import type { ResolvedBootMedia } from '../site/index.js';
 
@@ -19,10 +18,16 @@ export async function bootImageSource(bootImage: ResolvedBootMedia['bootImage'])
   if (source.sizeBytes !== recorded.sizeBytes) {
     throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has ${source.sizeBytes} bytes, the library records ${recorded.sizeBytes}`);
   }
-  return hashCheckedSource(source, {
-    sha256: recorded.sha256,
-    mismatch: (actual) => new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has SHA-256 ${actual}, the library records ${recorded.sha256}`),
-  });
+  return {
+    sizeBytes: source.sizeBytes,
+    origin: source.origin,
+    open: (signal) => source.open(signal),
+    openReader: () => source.openReader(),
+    checkSha256(sha256) {
+      const actual = sha256.toUpperCase();
+      if (actual !== recorded.sha256) throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has SHA-256 ${actual}, the library records ${recorded.sha256}`);
+    },
+  };
 }
 
 /** Errors of a WIM that may only mean the content library's copy is damaged. */
