@@ -9,7 +9,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('module/CmTsMedia.Format.ps1xml')
-    FunctionsToExport    = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus')
+    FunctionsToExport    = @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate')
     CmdletsToExport      = @()
     DscResourcesToExport = @('CMBootMedia')
     VariablesToExport    = @()

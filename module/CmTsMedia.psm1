@@ -42,6 +42,24 @@ $privateFiles = @(
     'Register-CmTsArgumentCompleter.ps1'
     'Get-CmTsDscMediaState.ps1'
     'Set-CmTsDscMedia.ps1'
+    'Write-CmTsCaughtError.ps1'
+    'ConvertTo-CmTsSiteError.ps1'
+    'Invoke-CmTsSiteRequest.ps1'
+    'ConvertTo-CmTsSiteCredential.ps1'
+    'ConvertFrom-CmTsCimError.ps1'
+    'New-CmTsProviderSession.ps1'
+    'Initialize-CmTsSiteAccess.ps1'
+    'Open-CmTsProviderSession.ps1'
+    'Get-CmTsManagementPointReplies.ps1'
+    'Join-CmTsODataPages.ps1'
+    'Get-CmTsAdminServiceReplies.ps1'
+    'Get-CmTsCimReplies.ps1'
+    'Read-CmTsProviderReplies.ps1'
+    'ConvertTo-CmTsSiteCatalogSummary.ps1'
+    'Resolve-CmTsMediaCertificate.ps1'
+    'Get-CmTsCertificateInfo.ps1'
+    'Invoke-CmTsCertificateRegistration.ps1'
+    'Register-CmTsCreatedMedia.ps1'
 )
 $publicFiles = @(
     'New-CMBootMedia.ps1'
@@ -49,6 +67,8 @@ $publicFiles = @(
     'Get-CMBootMediaImage.ps1'
     'Test-CMBootMedia.ps1'
     'Remove-CMBootMediaStatus.ps1'
+    'New-CMBootMediaSiteCatalog.ps1'
+    'Register-CMBootMediaCertificate.ps1'
 )
 foreach ($file in $privateFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'Private', $file)) }
 
@@ -125,7 +145,7 @@ class CMBootMedia {
     }
 }
 
-Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus'
+Export-ModuleMember -Function 'New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate'
 
 # The session's resident engine (Get-CmTsEngine) ends with the module.
 $ExecutionContext.SessionState.Module.OnRemove = { Stop-CmTsResidentEngine }

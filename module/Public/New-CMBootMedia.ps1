@@ -142,6 +142,12 @@ function New-CMBootMedia {
     folder, rolled at 5 MB to CmTsMedia.lo_ as ConfigMgr's own logs are. The result's LogPath and
     -Verbose name the file. A -LogPath that cannot be written fails the command before anything is written.
 
+    .PARAMETER Register
+    After creating the media, register their certificate with the site as a boot media certificate, as
+    the console's media wizard does (Register-CMBootMediaCertificate), with the SMS Provider the site
+    catalog was read from by New-CMBootMediaSiteCatalog and the -ConnectionOptions user. The result's
+    Registration property says how it went; if registration fails the media stay and the error says why.
+
     .PARAMETER AsJob
     Run in the background and return a job (type CmTsMediaJob) that works with Get-Job, Wait-Job,
     Receive-Job, Stop-Job and Remove-Job. Receive-Job returns the result object or the typed error.
@@ -313,6 +319,8 @@ function New-CMBootMedia {
         [ValidateRange(1, [long]::MaxValue)]
         [long] $ImageSize,
 
+        [switch] $Register,
+
         [switch] $AsJob
     )
 
@@ -389,7 +397,7 @@ function New-CMBootMedia {
                 Confirm         = $false
             }
             foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug',
-                'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx') {
+                'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx', 'Register') {
                 if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
             }
             if ($PrestartFolder) { $forward['PrestartFolder'] = $resolved['prestartFolder'] }
@@ -418,6 +426,11 @@ function New-CMBootMedia {
             $PSCmdlet.WriteError($outcome.ErrorRecord)
             return
         }
-        ConvertTo-CmTsBootMediaResult -Result $outcome.Result
+        $media = ConvertTo-CmTsBootMediaResult -Result $outcome.Result
+        if ($Register) {
+            $registration = Register-CmTsCreatedMedia -Cmdlet $PSCmdlet -SiteCatalog $catalog -Media $media -ConnectionOptions $ConnectionOptions
+            $media | Add-Member -NotePropertyName Registration -NotePropertyValue $registration
+        }
+        $media
     }
 }

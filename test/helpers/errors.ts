@@ -10,3 +10,14 @@ export function errorOf(fn: () => unknown): CmTsError {
   }
   throw new Error('expected a CmTsError');
 }
+
+/** errorOf for a promise: the CmTsError it rejects with; anything else (or success) fails the test. */
+export async function asyncErrorOf(fn: () => Promise<unknown>): Promise<CmTsError> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof CmTsError) return err;
+    throw err;
+  }
+  throw new Error('expected a CmTsError');
+}

@@ -37,7 +37,7 @@ Describe 'Manifest' {
 
     It 'lists every export explicitly' {
         $data = Import-PowerShellDataFile -LiteralPath $script:manifestPath
-        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus')
+        @($data.FunctionsToExport) | Should -Be @('New-CMBootMedia', 'Get-CMBootMediaStatus', 'Get-CMBootMediaImage', 'Test-CMBootMedia', 'Remove-CMBootMediaStatus', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate')
         @($data.CmdletsToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
@@ -45,7 +45,7 @@ Describe 'Manifest' {
     }
 
     It 'exports exactly the public commands' {
-        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'Remove-CMBootMediaStatus', 'Test-CMBootMedia')
+        @($script:module.ExportedCommands.Keys | Sort-Object) | Should -Be @('Get-CMBootMediaImage', 'Get-CMBootMediaStatus', 'New-CMBootMedia', 'New-CMBootMediaSiteCatalog', 'Register-CMBootMediaCertificate', 'Remove-CMBootMediaStatus', 'Test-CMBootMedia')
         $script:module.ExportedVariables.Count | Should -Be 0
         $script:module.ExportedAliases.Count | Should -Be 0
     }

@@ -10,6 +10,12 @@ export interface FileSource {
   open(signal?: AbortSignal): AsyncIterable<Uint8Array>;
   /** A human-readable origin for error messages ("/dp/boot.wim", "boot.wim:\\Windows\\Boot\\PCAT\\bootmgr"). */
   readonly origin: string;
+  /**
+   * Told the SHA-256 (hex) of the bytes once a writer has streamed them all, before the media are
+   * committed (the media manifest hashes every file anyway); throws to fail the creation. A content
+   * library's file checks the hash the library records (docs/live-site.md).
+   */
+  checkSha256?(sha256: string): void;
 }
 
 export interface TreeFile {

@@ -4,8 +4,9 @@ const allowed = ['Username', 'Domain', 'Password', 'Local', 'Authority'];
 
 /**
  * The SDK's connection options (SPEC §3): only Username, Domain, Password, Local and Authority,
- * consistent with each other. They belong to reading a live site; with a site catalog file they are
- * checked and then not needed, which the returned warning says.
+ * consistent with each other. They are the SMS Provider connection (New-CMBootMediaSiteCatalog,
+ * New-CMBootMedia -Register; docs/live-site.md); making media from a catalog file does not use them,
+ * which the returned warning says.
  */
 export function checkConnectionOptions(options: Record<string, string> | undefined): string | undefined {
   if (!options || Object.keys(options).length === 0) return undefined;
@@ -21,5 +22,5 @@ export function checkConnectionOptions(options: Record<string, string> | undefin
   if (authority !== undefined && !/^(ntlmdomain|kerberos):\S+$/i.test(authority)) throw new CmTsError('CREATETSMEDIA_E_CONNECTIONOPTIONS');
   if (byName.has('Password') && !byName.has('Username')) throw new CmTsError('CREATETSMEDIA_E_CONNECTIONOPTIONS');
   if (/^(true|1)$/i.test(local ?? '') && (byName.has('Username') || byName.has('Password'))) throw new CmTsError('CREATETSMEDIA_E_CONNECTIONOPTIONS');
-  return 'Connection options are used only to read a live site; this site catalog is a file, so they were checked and not needed.';
+  return 'Connection options are for the SMS Provider (New-CMBootMediaSiteCatalog, -Register); the media are made from the site catalog file, so they were checked and not used for that.';
 }

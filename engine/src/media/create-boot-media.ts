@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { createMediaCertificate, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
-import { diskFileSource } from '../formats/sources.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination, type DestinationLock } from '../ops/locks.js';
 import { readSmallFile } from '../ops/small-file.js';
@@ -13,6 +12,7 @@ import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
 import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
 import type { Firmware } from './boot-files.js';
+import { bootImageSource, explainDamagedCopy } from './boot-image-source.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
 import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteChoices } from './media-options.js';
 import { checkConnectionOptions } from './connection-options.js';
@@ -176,7 +176,9 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
   if (params.mediaType === 'CD') await checkCdDestination(request.destinationPath, params.force === true);
 
   progress.next();
-  const wim = await WimReader.open(site.bootImage.wimPath);
+  const wim = await WimReader.open(site.bootImage.wimPath).catch(async (err: unknown) => {
+    throw await explainDamagedCopy(site.bootImage, fromSystemError(err));
+  });
   try {
     const image = await wim.image();
     const arch = checkArchitecture(image.info, site.bootImage.architecture, site.bootImage.wimPath);
@@ -194,7 +196,7 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     warnAboutOptions(params, context);
     const generated = generateFiles(params, site, { mediaGuid, pfx: pfx.pfx, label: request.label, catalogPath: catalog.path });
     const tree = withManifest(planBootMediaTree({
-      image, wim: await diskFileSource(site.bootImage.wimPath), arch, generated,
+      image, wim: await bootImageSource(site.bootImage), arch, generated,
       options: { noPrompt: params.noPrompt === true, bootEx: params.bootEx === true },
       ...(prestartFiles ? { prestartFiles } : {}),
     }), manifestFacts(params, site, arch, pfx, request.label, environment.fixedTimestamp ?? request.started));
@@ -202,7 +204,7 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     return { site, tree, pfx, mediaGuid, wim };
   } catch (err) {
     await wim.close();
-    throw err;
+    throw await explainDamagedCopy(site.bootImage, fromSystemError(err));
   }
 }
 
@@ -261,7 +263,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
     operation.succeed(bytesWritten);
     return { operationId: operation.id, ...describeMedia(params, request, media), bytesWritten, durationMs: environment.now().getTime() - request.started.getTime() };
   } catch (err) {
-    const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : fromSystemError(err);
+    const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : await explainDamagedCopy(media?.site.bootImage, fromSystemError(err));
     operation.fail(error);
     throw error;
   } finally {

@@ -16,7 +16,7 @@ export type ManifestFacts = Omit<MediaManifest, 'files' | 'schemaVersion' | 'cre
 
 /** A copy of the tree whose files hash themselves, plus the manifest; El Torito references follow their files. */
 export function withManifest<T extends BootMediaTree>(tree: T, facts: ManifestFacts): T {
-  const files: Array<{ path: string; source: HashingSource }> = [];
+  const files: Array<{ path: string; source: HashingSource; check?: (sha256: string) => void }> = [];
   const renamed = new Map<TreeFile, TreeFile>();
   const copyDir = (dir: TreeDir, prefix: string): TreeDir => ({
     ...dir,
@@ -24,7 +24,8 @@ export function withManifest<T extends BootMediaTree>(tree: T, facts: ManifestFa
       const path = prefix ? `${prefix}\\${child.name}` : child.name;
       if (child.kind === 'dir') return copyDir(child, path);
       const source = hashingSource(child.source);
-      files.push({ path, source });
+      const inner = child.source;
+      files.push({ path, source, ...(inner.checkSha256 ? { check: (sha256: string) => inner.checkSha256!(sha256) } : {}) });
       const copy: TreeFile = { ...child, source };
       renamed.set(child, copy);
       return copy;
@@ -44,6 +45,8 @@ export function withManifest<T extends BootMediaTree>(tree: T, facts: ManifestFa
       origin: manifestPath,
       async *open() {
         const digests = await Promise.all(files.map((f) => f.source.sha256()));
+        // A file that knows its hash (a content library's) fails the media here, before they are committed.
+        files.forEach((f, i) => f.check?.(digests[i]!));
         const bytes = encodeManifest({ ...head, files: listed.map((f, i) => ({ ...f, sha256: digests[i]! })) });
         if (bytes.length !== sizeBytes) throw new CmTsError('E_UNEXPECTED', `manifest of ${bytes.length} bytes, planned ${sizeBytes}`);
         yield bytes;

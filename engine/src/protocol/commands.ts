@@ -2,7 +2,9 @@ import { describeBootImages } from '../media/boot-images.js';
 import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
 import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
 import { removeStatus } from '../ops/remove-status.js';
+import { checkConnectionOptions } from '../media/connection-options.js';
 import { getStatus } from '../ops/status.js';
+import { writeSiteCatalog, writeSiteCatalogParams } from '../site/live/write-catalog.js';
 import { engineFacts } from '../version.js';
 import * as results from './messages.js';
 import { loggedCommand, logParams } from './logged-command.js';
@@ -21,5 +23,10 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
     // The same request as createBootMedia (the module sends one for -WhatIf); logPath is only the creation's.
     checkBootMedia: command({ ...createBootMediaParams, ...logParams }, results.checkBootMediaResult)(({ logPath: _logPath, ...params }, context) => checkBootMedia(params, context)),
     inspectMedia: command(inspectMediaParams, results.inspectMediaResult)((params, context) => inspectMedia(params, context)),
+    checkConnectionOptions: command({ connectionOptions: { type: 'stringMap', required: true, secret: true } }, results.checkConnectionOptionsResult)(async ({ connectionOptions }) => {
+      checkConnectionOptions(connectionOptions);
+      return {};
+    }),
+    writeSiteCatalog: command(writeSiteCatalogParams, results.writeSiteCatalogResult)((params, context) => writeSiteCatalog(params, context)),
   };
 }

@@ -163,4 +163,21 @@ export const inspectMediaResult = {
   },
 } as const satisfies Shape;
 
+/** New-CMBootMediaSiteCatalog: what was written (docs/live-site.md). */
+export const writeSiteCatalogResult = {
+  object: {
+    path: 'string',
+    siteCode: 'string',
+    siteName: nullableString,
+    managementPoints: { array: 'string' },
+    defaultManagementPoint: 'string',
+    bootImages: { array: { object: { packageId: 'string', name: 'string', architecture: 'string', sourceVersion: 'integer', distributionPoints: { array: 'string' } } } },
+    distributionPoints: { array: { object: { name: 'string', contentLibrary: 'string' } } },
+    certificateFiles: { array: 'string' },
+  },
+} as const satisfies Shape;
+
+/** The connection options passed the SDK's checks (a failure is the error message). */
+export const checkConnectionOptionsResult = { object: {} } as const satisfies Shape;
+
 export const cancelResult = { object: { canceled: 'boolean' } } as const satisfies Shape;

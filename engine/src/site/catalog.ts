@@ -30,10 +30,13 @@ export interface UnknownMachines {
   readonly arm64?: string;
 }
 
+/** A DP has exactly one of contentPath and contentLibrary (docs/live-site.md, "Content library"). */
 export interface CatalogDistributionPoint {
   readonly name: string;
   /** Absolute path of the DP's content folder. */
-  readonly contentPath: string;
+  readonly contentPath?: string;
+  /** v2: absolute path of the DP's content library (SCCMContentLib), e.g. \\DP01\SCCMContentLib$. */
+  readonly contentLibrary?: string;
   readonly extensions?: Extensions;
 }
 
@@ -247,12 +250,12 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
 
   const dpNames = new Map<string, string>();
   const distributionPoints = root.key('distributionPoints').array().map((dp): CatalogDistributionPoint => {
-    dp.object(['name', 'contentPath']);
+    dp.object(['name', 'contentPath', ...(v2 ? ['contentLibrary'] : [])]);
     const name = dp.key('name').string();
     const earlier = dpNames.get(name.toUpperCase());
     if (earlier) dp.key('name').fail(`${JSON.stringify(name)} is already the name of ${earlier}`);
     dpNames.set(name.toUpperCase(), dp.path);
-    return { name, contentPath: catalogFile(folder, dp.key('contentPath').string()), ...dp.extensions() };
+    return { name, ...distributionPointContent(dp, folder), ...dp.extensions() };
   });
 
   const packageIds = new Map<string, string>();
@@ -327,7 +330,7 @@ export function listBootImages(catalog: SiteCatalog): BootImageListing[] {
     architecture: image.architecture,
     sourceVersion: image.sourceVersion,
     distributionPoints: image.distributionPoints,
-    wimPaths: image.distributionPoints.map((name) => catalogFile(distributionPoint(catalog, name).contentPath, image.path)),
+    wimPaths: image.distributionPoints.map((name) => bootImagePathOn(distributionPoint(catalog, name), image)),
   }));
 }
 
@@ -336,6 +339,22 @@ export function distributionPoint(catalog: SiteCatalog, name: string): CatalogDi
   const dp = catalog.distributionPoints.find((d) => d.name.toUpperCase() === name.toUpperCase());
   if (!dp) throw new CmTsError('E_UNEXPECTED', `distribution point ${name} is not in the site catalog`);
   return dp;
+}
+
+/** Where a boot image's file is on a DP: under its contentPath, or its content library's PkgLib entry (resolved by locateBootImage). */
+export function bootImagePathOn(dp: CatalogDistributionPoint, image: CatalogBootImage): string {
+  if (dp.contentLibrary !== undefined) return catalogFile(dp.contentLibrary, `PkgLib/${image.packageId}.INI`);
+  return catalogFile(dp.contentPath!, image.path);
+}
+
+/** A DP's content: exactly one of contentPath (a folder) and contentLibrary (schema version 2). */
+function distributionPointContent(dp: Field, folder: string): { contentPath: string } | { contentLibrary: string } {
+  const path = dp.key('contentPath');
+  const library = dp.key('contentLibrary');
+  if (path.present && library.present) library.fail('cannot be given with contentPath: a distribution point has one or the other');
+  if (library.present) return { contentLibrary: catalogFile(folder, library.string()) };
+  if (!path.present) path.fail('is required (or contentLibrary, the DP\'s SCCMContentLib)');
+  return { contentPath: catalogFile(folder, path.string()) };
 }
 
 export { catalogFile as resolveCatalogPath };

@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises';
 import { readSmallFile } from '../ops/small-file.js';
 import { readCertificates } from '../certs/index.js';
 import { CmTsError } from '../errors/index.js';
-import type { Architecture, CatalogBootImage, CatalogManagementPoint, SiteCatalog, UnknownMachines } from './catalog.js';
+import type { Architecture, CatalogBootImage, CatalogDistributionPoint, CatalogManagementPoint, SiteCatalog, UnknownMachines } from './catalog.js';
+import { findInContentLibrary } from './content-library.js';
 import { distributionPoint, resolveCatalogPath } from './catalog.js';
 
 export interface MediaManagementPoint {
@@ -40,6 +41,8 @@ export interface ResolvedBootMedia {
     readonly wimPath: string;
     /** That DP's name. */
     readonly distributionPoint: string;
+    /** Set when the WIM comes from a content library: its recorded size and SHA-256. */
+    readonly contentLibrary?: BootImageLocation['contentLibrary'];
   };
 }
 
@@ -67,6 +70,23 @@ async function isFile(path: string): Promise<string | undefined> {
 export interface BootImageLocation {
   wimPath: string;
   distributionPoint: string;
+  /** From a content library: what the library records for the file (size, SHA-256), checked while it is copied. */
+  contentLibrary?: { contentId: string; sha256: string; sizeBytes: number };
+}
+
+/** The image's file on one DP: a file under its contentPath, or found through its content library. */
+async function locateOn(dp: CatalogDistributionPoint, image: CatalogBootImage): Promise<BootImageLocation | { path: string; reason: string }> {
+  if (dp.contentLibrary !== undefined) {
+    const fileName = image.path.split(/[\\/]/).pop()!;
+    const found = await findInContentLibrary(dp.contentLibrary, image.packageId, image.sourceVersion, fileName);
+    if (!('sha256' in found)) return found;
+    const problem = await isFile(found.path);
+    if (problem !== undefined) return { path: found.path, reason: problem };
+    return { wimPath: found.path, distributionPoint: dp.name, contentLibrary: { contentId: found.contentId, sha256: found.sha256, sizeBytes: found.sizeBytes } };
+  }
+  const wimPath = resolveCatalogPath(dp.contentPath!, image.path);
+  const problem = await isFile(wimPath);
+  return problem === undefined ? { wimPath, distributionPoint: dp.name } : { path: wimPath, reason: problem };
 }
 
 /**
@@ -80,10 +100,9 @@ export async function locateBootImage(
   const checked: Array<{ distributionPoint: string; path: string; reason: string }> = [];
   for (const name of image.distributionPoints) {
     const dp = distributionPoint(catalog, name);
-    const wimPath = resolveCatalogPath(dp.contentPath, image.path);
-    const problem = await isFile(wimPath);
-    if (problem === undefined) return { location: { wimPath, distributionPoint: dp.name }, checked };
-    checked.push({ distributionPoint: dp.name, path: wimPath, reason: problem });
+    const found = await locateOn(dp, image);
+    if ('wimPath' in found) return { location: found, checked };
+    checked.push({ distributionPoint: dp.name, ...found });
   }
   return { checked };
 }

@@ -5,7 +5,7 @@ describe('connection options', () => {
   it('accepts none, and the five SDK names in any case', () => {
     expect(checkConnectionOptions(undefined)).toBeUndefined();
     expect(checkConnectionOptions({})).toBeUndefined();
-    expect(checkConnectionOptions({ username: 'admin', Domain: 'CONTOSO', PASSWORD: 'x', Authority: 'kerberos:CONTOSO\\SCCM01' })).toContain('live site');
+    expect(checkConnectionOptions({ username: 'admin', Domain: 'CONTOSO', PASSWORD: 'x', Authority: 'kerberos:CONTOSO\\SCCM01' })).toContain('SMS Provider');
   });
 
   it('names an unknown option with CONNECTIONOPTIONNAME', () => {

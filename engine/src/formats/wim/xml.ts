@@ -5,6 +5,7 @@
  * general XML parser.
  */
 import { CmTsError } from '../../errors/index.js';
+import { parseXml, unescapeXml, type XmlElement } from '../xml.js';
 
 export type WimArchitecture = 'x86' | 'x64' | 'arm64' | 'arm' | 'ia64';
 
@@ -25,42 +26,11 @@ export interface WimImageInfo {
 
 const architectures: Record<string, WimArchitecture> = { 0: 'x86', 5: 'arm', 6: 'ia64', 9: 'x64', 12: 'arm64' };
 
-interface Element {
-  name: string;
-  attrs: Record<string, string>;
-  children: Element[];
-  text: string;
-}
+type Element = XmlElement;
 
 const corrupt = (path: string, what: string): CmTsError => new CmTsError('CMTSMEDIA_E_WIMCORRUPT', `${path}: XML data: ${what}`);
-
-const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const unescape = (t: string): string =>
-  t.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, e: string) =>
-    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16) % 0x110000) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1)) % 0x110000) : entities[e]!);
-
-function parse(text: string, path: string): Element {
-  const root: Element = { name: '#root', attrs: {}, children: [], text: '' };
-  const stack = [root];
-  const token = /<(\/?)([A-Za-z_][\w.:-]*)([^<>]*?)(\/?)>|<\?[^<>]*\?>|([^<]+)|</g;
-  for (let m = token.exec(text); m; m = token.exec(text)) {
-    const top = stack[stack.length - 1]!;
-    if (m[5] !== undefined) top.text += m[5];
-    else if (m[0] === '<') throw corrupt(path, `stray '<' at character ${m.index}`);
-    else if (m[2] === undefined) continue; // the <?xml ...?> declaration (WIM XML has no comments)
-    else if (m[1]) {
-      if (top.name !== m[2]) throw corrupt(path, `</${m[2]}> closes <${top.name}>`);
-      stack.pop();
-    } else {
-      const el: Element = { name: m[2], attrs: {}, children: [], text: '' };
-      for (const a of m[3]!.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) el.attrs[a[1]!] = unescape(a[2]!);
-      top.children.push(el);
-      if (!m[4]) stack.push(el);
-    }
-  }
-  if (stack.length !== 1) throw corrupt(path, `<${stack[stack.length - 1]!.name}> is not closed`);
-  return root;
-}
+const unescape = unescapeXml;
+const parse = (text: string, path: string): Element => parseXml(text, (what) => corrupt(path, what));
 
 const child = (el: Element | undefined, name: string): Element | undefined => el?.children.find((c) => c.name === name);
 const text = (el: Element | undefined, name: string): string | undefined => {
