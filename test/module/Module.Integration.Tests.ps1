@@ -274,9 +274,8 @@ Describe 'Get-CMBootMediaStatus from another pwsh process' -Skip:$IsWindows {
             $null = Wait-JobProgress $job 'Step*'
             & kill -STOP $job.EngineProcessId
             try {
-                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                # The engine is stopped, so only the timeout can end this wait (a hang fails the run).
                 $status = $job | Get-CMBootMediaStatus -Wait -TimeoutSeconds 1
-                $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
             }
             finally { & kill -CONT $job.EngineProcessId }
             $status.State | Should -Be 'Running'

@@ -31,7 +31,7 @@ try {
         const why = missing.length > 0 ? `needs ${missing.join(', ')}` : fault.unavailable?.();
         if (why) { process.stderr.write(`skipped ${target.mediaType}: ${fault.name}: ${why}\n`); continue; }
         process.stderr.write(`${target.mediaType}: ${fault.name}...\n`);
-        const r = await fault.run({ engine, dir: out, catalog, wim, target, seed: 0x5eed }, points);
+        const r = await fault.run({ engine, dir: out, catalog, wim, target, seed: 0x5eed, timings: true }, points);
         for (const p of r.problems) process.stderr.write(`  ${p}\n`);
         rows.push([`${target.mediaType}: ${r.fault}`, r.tried, r.survived, r.dataLost]);
       }

@@ -10,6 +10,8 @@ describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'cmtsmedia-sea-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+  // How fast it starts is measured by `npm run bench -- startup` (bench/cases/05-startup.mjs), as a
+  // ratio to `node -e 0`: a timing here would fail whenever the machine is busy.
   it('prints its hello line first and answers version', async () => {
     const { lines, code } = await runEngine(linuxEngine, [{ id: 1, command: 'version' }]);
     const facts = { protocol: 1, engineVersion: version, node: `v${nodeTarget.version}`, platform: 'linux', arch: 'x64' };
@@ -17,12 +19,6 @@ describe.skipIf(!built(linuxEngine))('linux-x64 single executable', () => {
     expect(lines[0].pid).toBeTypeOf('number');
     expect(lines.slice(1)).toEqual([{ id: 1, result: facts }]);
     expect(code).toBe(0);
-  });
-
-  it('starts and answers version within 150 ms (median, build/measure-startup.mjs)', () => {
-    const r = spawnSync(process.execPath, ['build/measure-startup.mjs', linuxEngine, '--runs', '10'], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toMatch(/median [\d.]+ ms/);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 
   it('answers an unknown command with an error naming it', async () => {

@@ -93,7 +93,6 @@ describe.skipIf(missing !== undefined)('QEMU boots of the demo stand-ins', () =>
     closeSync(fd);
     const r = await bootUsbBios(blank, { timeoutMs: 20_000 });
     expect(r).toMatchObject({ passed: false, marker: undefined, timedOut: false });
-    expect(r.durationMs).toBeLessThan(20_000);
   });
 });
 

@@ -60,16 +60,13 @@ describe('20,000 files', () => {
     }
     entries.push(['empty/', null]);
     const iso = join(work.dir, 'many.iso');
-    const t0 = performance.now();
     await writeIso(planIso(treeFromPaths(entries, fixedTime), { volumeLabel: 'many', timestamp: fixedTime }), iso);
-    const writeMs = performance.now() - t0;
     const joliet = run('xorriso', ['-read_fs', 'norock', '-indev', `stdio:${iso}`, '-find', '/', '-type', 'f']).split('\n').filter((l) => l.startsWith("'/"));
     expect(joliet.length).toBe(20_000);
     const udf = run('7z', ['l', '-slt', '-tudf', iso]).split('\n').filter((l) => l.startsWith('Path = ') && l.endsWith('.txt'));
     expect(udf.length).toBe(20_000);
     const one = spawnSync('7z', ['x', '-so', '-tiso', iso, 'd7/sub20/file-1767.txt'], { encoding: 'utf8' }).stdout;
     expect(one).toBe('file 1767\n');
-    expect(writeMs).toBeLessThan(20_000);
     spawnSync('rm', ['-f', iso]);
   });
 });

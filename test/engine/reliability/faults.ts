@@ -19,6 +19,12 @@ export interface Rig {
   wim: string;
   target: MediaTarget;
   seed: number;
+  /**
+   * Check the promised durations too (stopped within 2 s, a busy destination refused at once):
+   * `npm run reliability` does, on a quiet machine; the vitest suites do not, since a test that
+   * times itself fails whenever the machine is busy.
+   */
+  timings?: boolean;
 }
 
 export interface FaultResult {
@@ -231,7 +237,7 @@ function cancelCase(how: Stopper): FaultCase {
             continue;
           }
           tally.check(errorCode(reply) === 'E_CANCELLED', `reply ${JSON.stringify(reply?.error ?? reply)}, expected E_CANCELLED`);
-          tally.check(elapsedMs <= 2000, `stopping took ${elapsedMs} ms`);
+          if (rig.timings) tally.check(elapsedMs <= 2000, `stopping took ${elapsedMs} ms`);
           if (exit) {
             const expected = { 'stdin EOF': 0, SIGINT: 130, SIGTERM: 143 }[how as Exclude<Stopper, 'cancel'>];
             tally.check(exit.code === expected, `engine exit code ${exit.code} (signal ${exit.signal}), expected ${expected}`);
@@ -447,7 +453,7 @@ function sameDestinationCase(processes: 'one engine' | 'two engines'): FaultCase
         const t0 = Date.now();
         const busy = await second.request(2, 'createBootMedia', createRequest(rig, destination, { force: true }), 60_000);
         tally.check(errorCode(busy) === 'CMTSMEDIA_E_DESTINATIONBUSY', `second creation: ${JSON.stringify(busy.error ?? busy.result)}, expected CMTSMEDIA_E_DESTINATIONBUSY`);
-        tally.check(Date.now() - t0 < 2000, 'the second creation did not fail at once');
+        if (rig.timings) tally.check(Date.now() - t0 < 2000, 'the second creation did not fail at once');
         tally.check(!first.lines.some((m) => m.id === 1 && ('result' in m || 'error' in m)), 'the first creation ended before the second was refused (test timing)');
         tally.check(tempFiles(out).length === 1, `expected one temporary file while the first writes, found ${tempFiles(out).length}`);
         const reply = await first.reply(1, 120_000);

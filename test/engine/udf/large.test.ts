@@ -99,9 +99,7 @@ describe('20,000 files', () => {
   const image = join(scratch, 'many.udf');
 
   it('lists them all in udfinfo, 7-Zip and the strict reader', async () => {
-    const started = performance.now();
     await writeUdfImage(tree, image, options);
-    expect(performance.now() - started).toBeLessThan(20_000);
 
     const volume = readUdf(image);
     const many = volume.entries.find((e) => e.path === '/many/')!;
