@@ -136,6 +136,24 @@ Describe 'Against the real engine' {
         foreach ($status in $all) { $status.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootMediaStatus' }
     }
 
+    It 'skips corrupt, empty, null and {} status files with a warning and lists the rest' {
+        $saved = $env:CMTSMEDIA_STATE_DIR
+        $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state-bad-records'
+        try {
+            $null = New-CMBootMedia -MediaType CD -DestinationPath (Join-Path $TestDrive 'bad-records.iso') -BootImageId PS100099 -SiteCatalog (Join-Path $script:site 'site.json') -ErrorAction SilentlyContinue
+            $operations = Join-Path $env:CMTSMEDIA_STATE_DIR 'operations'
+            $bad = @{ '0f8c0000-0000-4000-8000-000000000001' = '{"operationId": "0f8c'; '0f8c0000-0000-4000-8000-000000000002' = ''
+                '0f8c0000-0000-4000-8000-000000000003' = 'null'; '0f8c0000-0000-4000-8000-000000000004' = '{}' }
+            foreach ($name in $bad.Keys) { [System.IO.File]::WriteAllText((Join-Path $operations "$name.json"), $bad[$name]) }
+            $all = @(Get-CMBootMediaStatus -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue)
+            $all.Count | Should -Be 1
+            $all[0].ErrorCode | Should -Be 'CREATETSMEDIA_E_MISSINGPACKAGE'
+            $warnings.Count | Should -Be 4
+            foreach ($name in $bad.Keys) { @($warnings | Where-Object { "$_" -like "*$name.json*skipped*" }).Count | Should -Be 1 }
+        }
+        finally { $env:CMTSMEDIA_STATE_DIR = $saved }
+    }
+
     It 'runs -AsJob as a CmTsMediaJob whose typed error Receive-Job rethrows' {
         $job = New-CMBootMedia -MediaType CD -DestinationPath (Join-Path $TestDrive 'j.iso') -BootImageId PS100099 -SiteCatalog (Join-Path $TestDrive 'missing.json') -AsJob
         try {

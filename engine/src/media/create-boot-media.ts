@@ -249,7 +249,7 @@ function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, m
 /** One boot media creation, from the request to the media at the destination (docs/media.md). */
 export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
   const request = checkRequest(params, environment);
-  sweepOperations();
+  sweepOperations((message) => context.event('warning', { message }));
   const operation = new Operation({ mediaType: params.mediaType, destinationPath: request.destinationPath, bootImageId: params.bootImageId });
   context.event('started', { operationId: operation.id });
   const progress = new ProgressReporter(context, operation, steps(params.mediaType));

@@ -1,60 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CmTsError, errorRow } from '../errors/index.js';
+import { currentProcess, processRunning } from './process-identity.js';
+import { type OperationRecord, type OperationState, parseRecord, type StoredRecord, type Warn } from './record.js';
 import { stateFolder } from './state-root.js';
+import { readTrustedFile, writePrivateFile } from './trust.js';
+import { replayUndo, stepPaths, type UndoJournal, type UndoStep } from './undo.js';
 
-export type OperationState = 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Interrupted';
+export type { UndoJournal, UndoStep } from './undo.js';
+export { replayUndo } from './undo.js';
+export type { OperationRecord, OperationState } from './record.js';
 
-/**
- * One step that undoes part of a write if its process dies, replayed newest-first by the next
- * run's sweep: remove a path the write created (a temporary file, a file it moved into place, a
- * folder it made: removed only once empty), or rename an original it set aside back over `to`.
- * Each is recorded before the step it guards, so a missing path only means that step never ran.
- */
-export type UndoStep = { remove: string } | { restore: string; to: string };
-
-/** Where a writer records its undo steps (Operation implements it). */
-export interface UndoJournal {
-  /** Records `steps` in the status file (one rewrite) before the writer takes them. */
-  add(steps: readonly UndoStep[]): void;
-  /** Drops every step naming one of `paths`: undone in-process, or part of a write that completed. */
-  forget(paths: Iterable<string>): void;
-}
-
-const stepPaths = (step: UndoStep): string[] => ('remove' in step ? [step.remove] : [step.restore, step.to]);
-
-/** What a status file holds. Never a secret: passwords do not reach this module. */
-export interface OperationRecord {
-  operationId: string;
-  state: OperationState;
-  mediaType: string;
-  destinationPath: string;
-  bootImageId: string;
-  pid: number;
-  computerName: string;
-  startedAt: string;
-  updatedAt: string;
-  endedAt: string | null;
-  step: number;
-  steps: number;
-  stepInfo: string;
-  percent: number;
-  errorCode: string | null;
-  hresult: string | null;
-  errorDetail: string | null;
-  errorMessage: string | null;
-  bytesWritten: number | null;
-  /** What the next run undoes if this process dies, oldest first (an undo journal). */
-  undo: UndoStep[];
-}
-
-/** Status files of earlier versions list plain paths to remove, temporaryPaths, instead of `undo`; they stay on users' machines. */
-type StoredRecord = Omit<OperationRecord, 'undo'> & { undo?: UndoStep[]; temporaryPaths?: string[] };
 
 const heartbeatMs = 2_000;
-/** A Running record whose heartbeat is older than this, or whose process is gone, is Interrupted. */
+/**
+ * A Running record of another computer (a shared state folder) whose heartbeat is older than this
+ * is Interrupted, as is a record of an earlier version (no processStartTime) on this one; otherwise
+ * only the process decides (docs/operations.md "Liveness").
+ */
 const staleMs = 30_000;
 /** Finished operations are kept this many days (CMTSMEDIA_STATUS_RETENTION_DAYS; 0 keeps them; docs/module.md, "Status housekeeping"). */
 export const defaultRetentionDays = 30;
@@ -65,41 +30,36 @@ function retentionMs(): number {
   const days = configured !== undefined && /^\d+(\.\d+)?$/.test(configured.trim()) ? Number(configured) : defaultRetentionDays;
   return days === 0 ? Number.POSITIVE_INFINITY : days * 24 * 3600_000;
 }
+/** A status file is a few KiB; a UFD journal of many files a few MiB. A larger one is not ours. */
+export const maxRecordBytes = 16 * 2 ** 20;
 
 const recordPath = (id: string) => join(stateFolder('operations'), `${id}.json`);
 
 function writeRecord(record: OperationRecord): void {
-  const path = recordPath(record.operationId);
-  const temp = `${path}.${process.pid}.tmp`;
   // An empty temporaryPaths for engines of earlier versions sharing the state folder: their sweep
   // needs the list and would not know how to undo a journal; they leave it alone.
   const stored: StoredRecord = { ...record, temporaryPaths: [] };
-  writeFileSync(temp, JSON.stringify(stored, null, 1), { mode: 0o600 });
-  renameSync(temp, path);
+  writePrivateFile(recordPath(record.operationId), JSON.stringify(stored, null, 1));
 }
 
-function readRecord(path: string): OperationRecord | undefined {
-  let stored: StoredRecord;
-  try {
-    stored = JSON.parse(readFileSync(path, 'utf8')) as StoredRecord;
-  } catch {
+/** A status file, if the engine may trust it (ops/trust.ts, ops/record.ts); else undefined and a warning. */
+function readRecord(path: string, warn: Warn): OperationRecord | undefined {
+  const read = readTrustedFile(path, maxRecordBytes);
+  const parsed = 'text' in read ? parseRecord(read.text, path) : read.problem;
+  if (typeof parsed === 'string') {
+    warn(`The status file ${path} ${parsed}; it was skipped and nothing it lists was touched.`);
     return undefined;
   }
-  const { temporaryPaths, undo, ...record } = stored;
-  return { ...record, undo: undo ?? (temporaryPaths ?? []).map((remove) => ({ remove })) };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const { temporaryPaths, undo, processStartTime, ...record } = parsed;
+  return { ...record, processStartTime: processStartTime ?? null, undo: undo ?? (temporaryPaths ?? []).map((remove) => ({ remove })) };
 }
 
 function isInterrupted(record: OperationRecord, now: number): boolean {
-  return record.state === 'Running' && (!processAlive(record.pid) || now - Date.parse(record.updatedAt) > staleMs);
+  if (record.state !== 'Running') return false;
+  const stale = now - Date.parse(record.updatedAt) > staleMs;
+  if (record.computerName !== hostname()) return stale;
+  if (record.processStartTime === null) return stale || !processRunning({ pid: record.pid });
+  return !processRunning({ pid: record.pid, startTime: record.processStartTime });
 }
 
 /** One media creation, from start to its end state, mirrored into its status file; its writers' undo journal. */
@@ -114,6 +74,7 @@ export class Operation implements UndoJournal {
       state: 'Running',
       ...fields,
       pid: process.pid,
+      processStartTime: currentProcess().startTime,
       computerName: hostname(),
       startedAt: at,
       updatedAt: at,
@@ -181,50 +142,29 @@ export class Operation implements UndoJournal {
   }
 }
 
-/** The originals a UFD copy sets aside (usb/volume.ts): the owner's files, never removed here. */
-const isSetAside = (path: string): boolean => path.endsWith('.cmtsmedia-old');
-
-/** Takes one step; false when it must be tried again later (a read-only folder, a folder not yet empty). */
-function undoStep(step: UndoStep): boolean {
-  try {
-    if ('restore' in step) {
-      renameSync(step.restore, step.to);
-    } else if (!isSetAside(step.remove)) {
-      if (lstatSync(step.remove).isDirectory()) rmdirSync(step.remove);
-      else unlinkSync(step.remove);
-    }
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}
-
-/**
- * Replays a journal newest-first, so a file moved into place is undone before the folder that
- * holds it; returns the steps still to take, oldest first. A step whose path is missing is done.
- */
-export function replayUndo(steps: readonly UndoStep[]): UndoStep[] {
-  return [...steps].reverse().filter((step) => !undoStep(step)).reverse();
-}
+const interruptedDetail = 'the engine process ended before the operation finished';
 
 /**
  * Housekeeping at the start of each creation and of removeStatus: operations whose process died
  * become Interrupted and lose their temporary files; ended records older than the retention
  * (30 days unless configured) or beyond the newest 1000 go.
+ * Only records the engine trusts are acted on; the rest are reported to `warn` and left alone.
  */
-export function sweepOperations(now = Date.now()): void {
+export function sweepOperations(warn: Warn = () => undefined, now = Date.now()): void {
   const folder = stateFolder('operations');
   const ended: Array<[number, string]> = [];
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
-    if (name.endsWith('.tmp')) continue;
-    const record = readRecord(path);
+    if (!name.endsWith('.json')) continue;
+    const record = readRecord(path, warn);
     if (!record) continue;
+    const refused = (step: UndoStep) => warn(`The status file ${path} lists ${JSON.stringify(step)}, which is not a path operation ${record.operationId} made; it was left alone.`);
     if (isInterrupted(record, now)) {
       const { hresult, message } = errorRow('E_UNEXPECTED');
-      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), undo: replayUndo(record.undo), errorCode: 'E_UNEXPECTED', hresult, errorDetail: 'the engine process ended before the operation finished', errorMessage: message.replace('{0}', 'the engine process ended before the operation finished') });
+      const undo = replayUndo(record.undo, record, refused);
+      writeRecord({ ...record, state: 'Interrupted', endedAt: new Date(now).toISOString(), undo, errorCode: 'E_UNEXPECTED', hresult, errorDetail: interruptedDetail, errorMessage: message.replace('{0}', interruptedDetail) });
     } else if (record.state !== 'Running') {
-      if (record.undo.length > 0) writeRecord({ ...record, undo: replayUndo(record.undo) });
+      if (record.undo.length > 0) writeRecord({ ...record, undo: replayUndo(record.undo, record, refused) });
       ended.push([Date.parse(record.endedAt ?? record.updatedAt), path]);
     }
   }
@@ -236,30 +176,32 @@ export function sweepOperations(now = Date.now()): void {
 }
 
 /** The SDK view of an operation: Status is non-zero while running and 0 when finished; ExitCode is the HRESULT. */
-export interface OperationStatus extends Omit<OperationRecord, 'undo' | 'hresult'> {
+/** What getStatus reports (protocol/messages.ts operationStatus): the record without the engine's own bookkeeping. */
+export interface OperationStatus extends Omit<OperationRecord, 'undo' | 'hresult' | 'processStartTime'> {
   status: number;
   exitCode: string;
 }
 
 export function statusOf(record: OperationRecord, now = Date.now()): OperationStatus {
-  const { undo: _undo, hresult, ...rest } = record;
+  const { undo: _undo, hresult, processStartTime: _started, ...rest } = record;
   const state = isInterrupted(record, now) ? 'Interrupted' : record.state;
   const exitCode = state === 'Succeeded' ? '0x00000000' : state === 'Running' ? '0x00000103' : (hresult ?? errorRow('E_UNEXPECTED').hresult);
   return { ...rest, state, status: state === 'Running' ? 1 : 0, exitCode };
 }
 
-export function readOperation(operationId: string): OperationStatus {
+export function readOperation(operationId: string, warn: Warn = () => undefined): OperationStatus {
   if (!/^[0-9a-f-]{36}$/i.test(operationId)) throw new CmTsError('CMTSMEDIA_E_OPERATIONNOTFOUND', operationId);
-  const record = readRecord(recordPath(operationId.toLowerCase()));
+  const record = readRecord(recordPath(operationId.toLowerCase()), warn);
   if (!record) throw new CmTsError('CMTSMEDIA_E_OPERATIONNOTFOUND', operationId);
   return statusOf(record);
 }
 
-export function listOperations(): OperationStatus[] {
+/** Every operation the engine trusts a record of; a record it skips is reported to `warn`. */
+export function listOperations(warn: Warn = () => undefined): OperationStatus[] {
   const folder = stateFolder('operations');
   return readdirSync(folder)
     .filter((name) => name.endsWith('.json'))
-    .map((name) => readRecord(join(folder, name)))
+    .map((name) => readRecord(join(folder, name), warn))
     .filter((r): r is OperationRecord => r !== undefined)
     .map((r) => statusOf(r))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
@@ -273,9 +215,9 @@ export function removeOperation(operationId: string, now = Date.now()): Operatio
   const status = readOperation(operationId);
   if (status.state === 'Running') throw new CmTsError('E_INVALIDARG', `operation ${status.operationId} is still running; only finished operations can be removed`);
   const path = recordPath(status.operationId);
-  const record = readRecord(path);
-  if (record && (isInterrupted(record, now) || record.undo.length > 0)) sweepOperations(now);
-  const left = readRecord(path);
+  const record = readRecord(path, () => undefined);
+  if (record && (isInterrupted(record, now) || record.undo.length > 0)) sweepOperations(undefined, now);
+  const left = readRecord(path, () => undefined);
   if (left && left.undo.length > 0) throw new CmTsError('E_ACCESSDENIED', `the temporary files of operation ${status.operationId} cannot be removed yet (${left.undo.length} left); its status is kept until they are`);
   rmSync(path, { force: true });
   return status;

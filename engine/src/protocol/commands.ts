@@ -15,7 +15,7 @@ export function engineCommands(server: Server): Readonly<Record<string, Command<
   return {
     version: command({}, results.versionResult)(async () => engineFacts()),
     cancel: command({ requestId: { type: 'id', required: true } }, results.cancelResult)(async ({ requestId }) => ({ canceled: server.cancel(requestId) })),
-    getStatus: command({ operationId: { type: 'string' } }, results.getStatusResult)(async ({ operationId }) => getStatus(operationId)),
+    getStatus: command({ operationId: { type: 'string' } }, results.getStatusResult)(async ({ operationId }, context) => getStatus(operationId, (message) => context.event('warning', { message }))),
     removeStatus: command({ operationIds: { type: 'stringList', required: true } }, results.removeStatusResult)(async ({ operationIds }) => removeStatus(operationIds)),
     getBootImages: command({ siteCatalog: { type: 'string', required: true } }, results.getBootImagesResult)(async ({ siteCatalog }) => ({ bootImages: await describeBootImages(siteCatalog) })),
     describeDisk: command(describeDiskParams, results.describeDiskResult)(async (params) => describeDisk(params)),

@@ -43,8 +43,8 @@ describe('operation status', () => {
   });
 
   it('reports an operation whose process died as Interrupted and removes its temporary files on the next sweep', () => {
-    const op = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
-    const temp = join(state, 'half.iso.cmtsmedia-tmp');
+    const op = new Operation({ mediaType: 'CD', destinationPath: join(state, 'half.iso'), bootImageId: 'PS100005' });
+    const temp = join(state, '.half.iso.00000000000000a1.cmtsmedia-tmp');
     writeFileSync(temp, 'partial');
     op.add([{ remove: temp }]);
     const file = join(state, 'operations', `${op.id}.json`);
@@ -65,9 +65,9 @@ describe('operation status', () => {
   it('prunes ended operations older than 30 days', () => {
     const op = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
     op.succeed(1);
-    sweepOperations(Date.now() + 29 * 24 * 3600_000);
+    sweepOperations(undefined, Date.now() + 29 * 24 * 3600_000);
     expect(readdirSync(join(state, 'operations'))).toEqual([`${op.id}.json`]);
-    sweepOperations(Date.now() + 31 * 24 * 3600_000);
+    sweepOperations(undefined, Date.now() + 31 * 24 * 3600_000);
     expect(readdirSync(join(state, 'operations'))).toEqual([]);
   });
 });
@@ -103,7 +103,7 @@ describe('undo journal', () => {
     const vol = join(state, 'vol');
     mkdirSync(vol);
     writeFileSync(join(vol, 'MediaLabel.txt'), 'owner label');
-    expect(replayUndo(killedCopy(vol))).toEqual([]);
+    expect(replayUndo(killedCopy(vol), { mediaType: 'UFD', destinationPath: vol })).toEqual([]);
     expect(readdirSync(vol).sort()).toEqual(['MediaLabel.txt', 'bootmgr']);
     expect(readFileSync(join(vol, 'bootmgr'), 'utf8')).toBe('owner bootmgr');
     expect(readFileSync(join(vol, 'MediaLabel.txt'), 'utf8')).toBe('owner label');
@@ -115,7 +115,7 @@ describe('undo journal', () => {
     writeFileSync(join(vol, 'boot', 'owner.txt'), 'put there later');
     const old = join(vol, '.cmts.0000000000000006.cmtsmedia-old');
     writeFileSync(old, 'owner file');
-    expect(replayUndo([{ remove: join(vol, 'boot') }, { remove: old }])).toEqual([{ remove: join(vol, 'boot') }]);
+    expect(replayUndo([{ remove: join(vol, 'boot') }, { remove: old }], { mediaType: 'UFD', destinationPath: vol })).toEqual([{ remove: join(vol, 'boot') }]);
     expect(readFileSync(join(vol, 'boot', 'owner.txt'), 'utf8')).toBe('put there later');
     expect(readFileSync(old, 'utf8')).toBe('owner file');
   });
@@ -126,7 +126,7 @@ describe('undo journal', () => {
     const op = new Operation({ mediaType: 'UFD', destinationPath: vol, bootImageId: 'PS100005' });
     op.add(killedCopy(vol));
     const file = kill(op);
-    const legacy = new Operation({ mediaType: 'CD', destinationPath: '/x.iso', bootImageId: 'PS100005' });
+    const legacy = new Operation({ mediaType: 'CD', destinationPath: join(state, 'x.iso'), bootImageId: 'PS100005' });
     const temp = join(state, '.x.iso.0000000000000007.cmtsmedia-tmp');
     writeFileSync(temp, 'partial');
     const { undo: _undo, ...record } = JSON.parse(readFileSync(kill(legacy), 'utf8'));
