@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createMediaCertificate, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
@@ -257,13 +258,17 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   let media: PreparedMedia | undefined;
   try {
     media = await prepareMedia(params, request, context, progress, environment);
-    lock = lockDestination(request.destinationPath, operation.id);
+    lock = lockDestination(request.destinationPath, operation.id, isFileDestination(params.mediaType, request.destinationPath, params.disk !== undefined));
+    // a lock its process could not remove (its folder turned read-only) goes with the next sweep
+    operation.add([{ remove: lock.path }]);
     progress.next();
     const { bytesWritten } = await writeMedia(params.mediaType, media.tree, request.destinationPath, { ...writeOptions(params, request, media, environment, context), progress, journal: operation });
+    lock.release();
     operation.succeed(bytesWritten);
     return { operationId: operation.id, ...describeMedia(params, request, media), bytesWritten, durationMs: environment.now().getTime() - request.started.getTime() };
   } catch (err) {
     const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : await explainDamagedCopy(media?.site.bootImage, fromSystemError(err));
+    lock?.release();
     operation.fail(error);
     throw error;
   } finally {
@@ -305,6 +310,18 @@ function reportFirmware(tree: BootMediaTree, context: RequestContext, progress: 
     const message = `The media will not boot on ${firmware} firmware: the boot image lacks ${files.join(', ')}.`;
     context.event('warning', { message });
     progress.log(message);
+  }
+}
+
+/** Whether the destination is (or becomes) a file, locked beside it; else a volume or a disk (ops/locks.ts). */
+function isFileDestination(mediaType: string, path: string, windowsDisk: boolean): boolean {
+  if (mediaType === 'CD') return true;
+  if (mediaType === 'UFD' || windowsDisk || /^\\\\[.?]\\|^[A-Za-z]:\\?$/.test(path)) return false;
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return !info || info.isFile();
+  } catch {
+    return true; // unreadable: the write reports why
   }
 }
 

@@ -1,6 +1,7 @@
 import { lstatSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { isCmTsMediaTemp } from './atomic-output.js';
+import { lockHeldBy, lockPathFor } from './locks.js';
 
 /**
  * One step that undoes part of a write if its process dies, replayed newest-first by the next
@@ -22,6 +23,17 @@ export interface UndoJournal {
 export interface UndoScope {
   mediaType: string;
   destinationPath: string;
+  /** Its process: a destination lock is removed only while it still names that process. */
+  pid?: number;
+  processStartTime?: string | null;
+}
+
+/** The lock of a destination (ops/locks.ts), still held by the operation's own (dead) process. */
+function ownLock(path: string, scope: UndoScope): boolean {
+  if (scope.pid === undefined) return false;
+  const fileLock = lockPathFor(scope.destinationPath, true);
+  if (path !== fileLock && path !== lockPathFor(scope.destinationPath, false)) return false;
+  return lockHeldBy(path, { pid: scope.pid, startTime: scope.processStartTime ?? null });
 }
 
 export const stepPaths = (step: UndoStep): string[] => ('remove' in step ? [step.remove] : [step.restore, step.to]);
@@ -55,6 +67,7 @@ export function stepAllowed(step: UndoStep, scope: UndoScope): boolean {
   if ('remove' in step) {
     if (typeof step.remove !== 'string' || !isAbsolute(step.remove)) return false;
     const name = basename(step.remove);
+    if (name.endsWith('.cmtsmedia-lock') || name.endsWith('.lock')) return ownLock(step.remove, scope);
     // an image file's temporary file lies beside it (CD, UFD+FORMAT to a file)
     if (isCmTsMediaTemp(name) && name.startsWith(`.${basename(scope.destinationPath)}.`)) return dirname(step.remove) === dirname(scope.destinationPath);
     return ufd && below(scope.destinationPath, step.remove);

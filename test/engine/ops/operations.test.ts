@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import { lockDestination } from '../../../engine/src/ops/locks.js';
@@ -55,6 +55,18 @@ describe('operation status', () => {
     expect(existsSync(temp)).toBe(false);
     expect(readOperation(op.id).state).toBe('Interrupted');
     op.succeed(0); // the real process would be gone; here it only stops the heartbeat
+  });
+
+  it.runIf(process.platform === 'linux')('names its process by pid and start time: a live pid with another start time is Interrupted, a stale heartbeat is not', () => {
+    const op = new Operation({ mediaType: 'CD', destinationPath: join(state, 'x.iso'), bootImageId: 'PS100005' });
+    const file = join(state, 'operations', `${op.id}.json`);
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    expect(record.processStartTime).toMatch(/^\d+$/);
+    writeFileSync(file, JSON.stringify({ ...record, updatedAt: new Date(Date.now() - 3600_000).toISOString() }));
+    expect(readOperation(op.id).state).toBe('Running');
+    writeFileSync(file, JSON.stringify({ ...record, processStartTime: '1' }));
+    expect(readOperation(op.id).state).toBe('Interrupted');
+    op.succeed(0);
   });
 
   it('keeps no status file for a secret and answers unknown ids with OPERATIONNOTFOUND', () => {
@@ -158,21 +170,36 @@ describe('undo journal', () => {
 
 describe('destination locks', () => {
   it('lets one creation hold a destination and refuses a second one as busy', () => {
-    const lock = lockDestination('/media/out.iso', 'a');
-    expect(() => lockDestination('/media/../media/out.iso', 'b')).toThrow(expect.objectContaining({ code: 'CMTSMEDIA_E_DESTINATIONBUSY' }));
-    lockDestination('/media/other.iso', 'c').release();
+    const lock = lockDestination(join(state, 'out.iso'), 'a');
+    expect(() => lockDestination(join(state, '..', basename(state), 'out.iso'), 'b')).toThrow(expect.objectContaining({ code: 'CMTSMEDIA_E_DESTINATIONBUSY' }));
+    lockDestination(join(state, 'other.iso'), 'c').release();
     lock.release();
-    lockDestination('/media/out.iso', 'd').release();
+    lockDestination(join(state, 'out.iso'), 'd').release();
+    expect(readdirSync(state).filter((n) => n.includes('cmtsmedia-lock'))).toEqual([]);
   });
 
-  it('takes over the lock of a process that died', () => {
-    lockDestination('/media/out.iso', 'a');
-    const folder = join(state, 'locks');
-    const [name] = readdirSync(folder);
-    const path = join(folder, name!);
+  it('takes over the lock of a process that died, or of a reused pid (another start time)', () => {
+    const { path } = lockDestination(join(state, 'out.iso'), 'a');
+    expect(path).toBe(join(state, '.out.iso.cmtsmedia-lock'));
     writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), pid: deadPid() }));
-    const lock = lockDestination('/media/out.iso', 'b');
+    const lock = lockDestination(join(state, 'out.iso'), 'b');
     expect(JSON.parse(readFileSync(path, 'utf8')).operationId).toBe('b');
+    if (process.platform === 'linux') {
+      // this very process, but started at another time: the pid was reused, the owner is gone
+      writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), startTime: '1' }));
+      lockDestination(join(state, 'out.iso'), 'c').release();
+    }
     lock.release();
+  });
+
+  it('never waits on, or writes through, a lock that is a FIFO or a symlink', () => {
+    const victim = join(state, 'victim.txt');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, join(state, '.a.iso.cmtsmedia-lock'));
+    lockDestination(join(state, 'a.iso'), 'a').release();
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    spawnSync('mkfifo', [join(state, '.b.iso.cmtsmedia-lock')]);
+    lockDestination(join(state, 'b.iso'), 'b').release();
+    expect(readdirSync(state).filter((n) => n.includes('cmtsmedia-lock'))).toEqual([]);
   });
 });

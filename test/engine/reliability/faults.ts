@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockPathFor } from '../../../engine/src/ops/locks.js';
 import { deadPid, EngineProcess, ensureDir, isRoot, lockFiles, type Message, sha256, sleep, statusFile, tempFiles, until, walk, writeExisting } from './harness.js';
 import type { MediaTarget } from './targets.js';
 import { seededRandom } from '../../helpers/random.js';
@@ -95,8 +96,8 @@ function caseFolders(rig: Rig, name: string): { out: string; state: string } {
 const errorCode = (reply: Message | undefined): string | undefined => reply?.error?.code;
 
 /** Runs one creation to its end and returns the reply. */
-async function createOnce(rig: Rig, state: string, destination: string, extra: Record<string, unknown> = {}): Promise<Message> {
-  const engine = new EngineProcess(rig.engine, { stateDir: state });
+async function createOnce(rig: Rig, state: string, destination: string, extra: Record<string, unknown> = {}, as: { uid?: number; gid?: number } = {}): Promise<Message> {
+  const engine = new EngineProcess(rig.engine, { stateDir: state, ...as });
   try {
     return await engine.request(1, 'createBootMedia', createRequest(rig, destination, extra), 120_000);
   } finally {
@@ -195,7 +196,7 @@ function sigkillCase(replace: boolean): FaultCase {
       }
       tally.check(rig.target.verify(destination, rig.wim) === null, 'the media of the last run are incomplete');
       tally.check(tempFiles(out).length === 0, `temporary files remain: ${tempFiles(out).join(', ')}`);
-      tally.check(lockFiles(state).length === 0, `lock files remain: ${lockFiles(state).join(', ')}`);
+      tally.check(lockFiles(state, out).length === 0, `lock files remain: ${lockFiles(state, out).join(', ')}`);
       return tally.result();
     },
   };
@@ -245,7 +246,7 @@ function cancelCase(how: Stopper): FaultCase {
           tally.check(!existsSync(destination), `${destination} exists after ${how}`, true);
           tally.check(tempFiles(out).length === 0, `temporary files remain after ${how}: ${tempFiles(out).join(', ')}`);
           tally.check(statusFile(state, started.operationId as string)?.state === 'Canceled', `status ${statusFile(state, started.operationId as string)?.state}, expected Canceled`);
-          tally.check(lockFiles(state).length === 0, `lock files remain: ${lockFiles(state).join(', ')}`);
+          tally.check(lockFiles(state, out).length === 0, `lock files remain: ${lockFiles(state, out).join(', ')}`);
         } finally {
           await engine.stop();
         }
@@ -294,12 +295,14 @@ async function midWriteFault(
     await engine.stop();
   }
   if (tempFiles(folders.out).length > 0) {
-    // A temporary file the failed run could not remove (its folder was unwritable) goes on the next run.
-    await createOnce(rig, folders.state, rig.target.destination(folders.out, 'sweeper'), options.catalog ? { siteCatalog: options.catalog } : {});
+    // A temporary file the failed run could not remove (its folder was unwritable) goes on the next
+    // run of the same user (the state folder is that user's).
+    const as = { ...(options.engine?.uid !== undefined ? { uid: options.engine.uid, gid: options.engine.gid ?? options.engine.uid } : {}) };
+    await createOnce(rig, folders.state, rig.target.destination(folders.out, 'sweeper'), options.catalog ? { siteCatalog: options.catalog } : {}, as);
     rmSync(rig.target.destination(folders.out, 'sweeper'), { force: true });
     tally.check(tempFiles(folders.out).length === 0, `temporary files remain after the next run: ${tempFiles(folders.out).join(', ')}`);
   }
-  tally.check(lockFiles(folders.state).length === 0, `lock files remain: ${lockFiles(folders.state).join(', ')}`);
+  tally.check(lockFiles(folders.state, folders.out).length === 0, `lock files remain: ${lockFiles(folders.state, folders.out).join(', ')}`);
 }
 
 /** A site whose boot image the case may damage: a copy of the rig's site with its own WIM. */
@@ -426,7 +429,7 @@ function parallelCase(processes: 'one engine' | 'one engine each'): FaultCase {
         await Promise.all(engines.map((e) => e.stop()));
       }
       tally.check(tempFiles(out).length === 0, `temporary files remain: ${tempFiles(out).join(', ')}`);
-      tally.check(lockFiles(state).length === 0, `lock files remain: ${lockFiles(state).join(', ')}`);
+      tally.check(lockFiles(state, out).length === 0, `lock files remain: ${lockFiles(state, out).join(', ')}`);
       return tally.result();
     },
   };
@@ -463,7 +466,7 @@ function sameDestinationCase(processes: 'one engine' | 'two engines'): FaultCase
         await first.stop();
         await second.stop();
       }
-      tally.check(lockFiles(state).length === 0, `lock files remain: ${lockFiles(state).join(', ')}`);
+      tally.check(lockFiles(state, out).length === 0, `lock files remain: ${lockFiles(state, out).join(', ')}`);
       return tally.result();
     },
   };
@@ -475,8 +478,7 @@ const staleLockCase: FaultCase = {
   async run(rig) {
     const tally = new Tally(this.name);
     const { out, state } = caseFolders(rig, 'stale-locks');
-    const { createHash } = await import('node:crypto');
-    const lockPath = (destination: string) => join(ensureDir(join(state, 'locks')), `${createHash('sha256').update(destination).digest('hex').slice(0, 32)}.lock`);
+    const lockPath = (destination: string) => lockPathFor(destination, true);
     const owners: Array<[string, string, boolean]> = [
       ['a dead process', JSON.stringify({ pid: deadPid(), operationId: 'dead', destination: 'x', lockedAt: new Date().toISOString() }), true],
       ['a torn lock file', '{"pid":', true],

@@ -265,10 +265,11 @@ export function statusFile(stateDir: string, operationId: string): Message | und
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Message) : undefined;
 }
 
-/** Lock files left in the state folder. */
-export function lockFiles(stateDir: string): string[] {
-  const folder = join(stateDir, 'locks');
-  return existsSync(folder) ? readdirSync(folder) : [];
+/** Lock files left in the state folder, and beside the destinations in `folders` (ops/locks.ts). */
+export function lockFiles(stateDir: string, ...folders: string[]): string[] {
+  const locks = join(stateDir, 'locks');
+  const beside = folders.flatMap((folder) => (existsSync(folder) ? readdirSync(folder).filter((n) => n.includes('.cmtsmedia-lock')) : []));
+  return [...(existsSync(locks) ? readdirSync(locks) : []), ...beside];
 }
 
 

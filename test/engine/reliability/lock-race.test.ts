@@ -4,12 +4,15 @@
 // that a late contender moved aside must have been put back. The losers fail with
 // CMTSMEDIA_E_DESTINATIONBUSY and leave nothing in the locks folder.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockPathFor } from '../../../engine/src/ops/locks.js';
 import { deadPid, ensureDir, repoRoot, scratchDir } from './harness.js';
+
+/** The lock of a file destination and its private files, beside it (ops/locks.ts). */
+const lockFilesBeside = (destination: string) => readdirSync(dirname(destination)).filter((n) => n.startsWith(`.${basename(destination)}.cmtsmedia-lock`));
 
 const contenders = 8;
 const rounds = 150;
@@ -66,7 +69,7 @@ describe('lock takeover raced by 8 processes', () => {
 
   it(`exactly one of ${contenders} wins a stale lock, ${rounds} rounds`, async () => {
     const destination = join(scratch.dir, 'media.iso');
-    const lockPath = join(ensureDir(join(state, 'locks')), `${createHash('sha256').update(destination).digest('hex').slice(0, 32)}.lock`);
+    const lockPath = lockPathFor(destination, true);
     const dead = deadPid();
     // The stale lock varies: a dead owner, a torn file, an empty file.
     const staleLocks = [JSON.stringify({ pid: dead, operationId: 'dead', destination, lockedAt: new Date().toISOString() }), '{"pid":', ''];
@@ -84,7 +87,7 @@ describe('lock takeover raced by 8 processes', () => {
       if (winners.length === 1 && !owner.includes(`"pid":${winners[0]!.pid},`)) problems.push(`round ${round}: the lock file does not name the winner: ${JSON.stringify(owner)}`);
       if (answers.filter((a) => a === 'CMTSMEDIA_E_DESTINATIONBUSY').length > 0) contested++;
       await Promise.all(procs.map((p) => p.ask('release')));
-      const left = readdirSync(join(state, 'locks'));
+      const left = lockFilesBeside(destination);
       if (left.length > 0) problems.push(`round ${round}: left in the locks folder after release: ${left.join(', ')}`);
     }
     expect(problems).toEqual([]);
@@ -93,12 +96,12 @@ describe('lock takeover raced by 8 processes', () => {
 
   it('clears what a contender killed mid-takeover left: its private lock copy and a dead takeover file', async () => {
     const destination = join(scratch.dir, 'killed.iso');
-    const lockPath = join(ensureDir(join(state, 'locks')), `${createHash('sha256').update(destination).digest('hex').slice(0, 32)}.lock`);
+    const lockPath = lockPathFor(destination, true);
     const dead = JSON.stringify({ pid: deadPid(), operationId: 'dead', destination, lockedAt: new Date().toISOString() });
     for (const path of [lockPath, `${lockPath}.takeover`, `${lockPath}.${deadPid()}.new`, `${lockPath}.takeover.${deadPid()}.stale`]) writeFileSync(path, dead);
     expect(await procs[0]!.ask(`go\t${destination}\t0`)).toBe('won');
-    expect(readdirSync(join(state, 'locks'))).toEqual([lockPath.slice(lockPath.lastIndexOf('/') + 1)]);
+    expect(lockFilesBeside(destination)).toEqual([lockPath.slice(lockPath.lastIndexOf('/') + 1)]);
     await procs[0]!.ask('release');
-    expect(readdirSync(join(state, 'locks'))).toEqual([]);
+    expect(lockFilesBeside(destination)).toEqual([]);
   });
 });

@@ -4,10 +4,11 @@
 // table and no half-valid file system shows up. The next run reports the killed operation
 // Interrupted, and a new creation onto the same device succeeds. Root only (losetup).
 import { execFileSync } from 'node:child_process';
-import { truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, lockFiles, makeBigSite, readSector0, scratchDir } from './harness.js';
+import { lockPathFor } from '../../../engine/src/ops/locks.js';
 import { mediaTargets } from './targets.js';
 
 const usable = isRoot && ['losetup', 'lsblk', 'wimcapture', 'fsck.fat', 'mdir'].every(hasTool) && (() => {
@@ -65,5 +66,6 @@ describe.runIf(usable)('UFD+FORMAT onto a loop device, killed mid-write', () => 
     }
     expect(ufdFormat.verify(device, site.wim, true)).toBeNull();
     expect(lockFiles(state)).toEqual([]);
+    expect(existsSync(lockPathFor(device, false)), 'the device lock (ops/locks.ts) is released').toBe(false);
   }, 180_000);
 });
