@@ -6,6 +6,7 @@
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { CmTsError } from '../errors/index.js';
+import { withBoundedKdf } from './kdf.js';
 
 /** A certificate with its RSA private key, as the media carries it. */
 export interface MediaCertificate {
@@ -148,14 +149,17 @@ function toMediaCertificate(cert: forge.pki.Certificate, key: forge.pki.rsa.Priv
  * the wrong password is CREATETSMEDIA_E_CERTPASSWORD; no certificate paired with a private key is
  * CREATETSMEDIA_E_PRIVATEKEY; bytes that are not PKCS#12, or a non-RSA key, are CMTSMEDIA_E_CERTIFICATE
  * with `origin` (the file name) as the detail. Of several certificates the one whose public key
- * matches the private key is the media certificate; the chain is not carried.
+ * matches the private key is the media certificate; the chain is not carried. The password-based
+ * derivations run bounded and asynchronously (kdf.ts): a count over the limits is
+ * CMTSMEDIA_E_CERTIFICATE, and `signal` cancels the work between slices.
  */
-export function importPfx(bytes: Uint8Array, password: string | undefined, origin = 'PFX'): MediaCertificate {
+export async function importPfx(bytes: Uint8Array, password: string | undefined, origin = 'PFX', signal?: AbortSignal): Promise<MediaCertificate> {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(toBinary(bytes), false);
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? '');
+    p12 = await withBoundedKdf(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? ''), origin, signal);
   } catch (err) {
+    if (err instanceof CmTsError || signal?.aborted) throw err;
     const text = err instanceof Error ? err.message : String(err);
     // forge: "PKCS#12 MAC could not be verified. Invalid password?" (integrity), "Unable to decrypt
     // PKCS#8 ShroudedKeyBag, wrong password?" / "Failed to decrypt PKCS#12 SafeContents." (no MAC).

@@ -188,7 +188,7 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     progress.next();
     const mediaGuid = environment.mediaGuid();
     const certificate = params.certificatePath
-      ? importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath)
+      ? await importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath, context.signal)
       : await createMediaCertificate({ validFrom: request.validFrom, validTo: request.validTo, now: request.started });
     const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
     progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMediaCertificate, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
 import { CmTsError } from '../../../engine/src/errors/index.js';
+import forge from 'node-forge';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/site');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
@@ -72,8 +73,8 @@ describe('createMediaCertificate + exportPfx', async () => {
     expect(exported.thumbprint).toMatch(/^[0-9A-F]{40}$/);
   });
 
-  it('round-trips through importPfx', () => {
-    const again = importPfx(exported.pfx, pfxPassword);
+  it('round-trips through importPfx', async () => {
+    const again = await importPfx(exported.pfx, pfxPassword);
     expect(again.thumbprint).toBe(cert.thumbprint);
     expect(Buffer.from(again.privateKeyDer).equals(Buffer.from(cert.privateKeyDer))).toBe(true);
   });
@@ -103,42 +104,42 @@ describe('createMediaCertificate validity checks', () => {
 describe('importPfx', () => {
   const thumbprint = readFileSync(join(fixtures, 'client.thumbprint'), 'utf8').trim();
 
-  it('reads an OpenSSL 3 default PFX (PBES2 AES-256, SHA-256 MAC) and a 3DES/SHA-1 one', () => {
+  it('reads an OpenSSL 3 default PFX (PBES2 AES-256, SHA-256 MAC) and a 3DES/SHA-1 one', async () => {
     for (const name of ['client-openssl3.pfx', 'client-3des.pfx']) {
-      const cert = importPfx(fixture(name), 'Fixture-Pass1');
+      const cert = await importPfx(fixture(name), 'Fixture-Pass1');
       expect(cert.thumbprint).toBe(thumbprint);
       expect(cert.clientAuthentication).toBe(true);
     }
   });
 
-  it('takes a non-ASCII password as OpenSSL and Windows do (UTF-8 for PBES2)', () => {
-    expect(importPfx(fixture('client-utf8-password.pfx'), 'Pässwörd').thumbprint).toBe(thumbprint);
+  it('takes a non-ASCII password as OpenSSL and Windows do (UTF-8 for PBES2)', async () => {
+    expect((await importPfx(fixture('client-utf8-password.pfx'), 'Pässwörd')).thumbprint).toBe(thumbprint);
   });
 
-  it('wrong password → CREATETSMEDIA_E_CERTPASSWORD', () => {
+  it('wrong password → CREATETSMEDIA_E_CERTPASSWORD', async () => {
     for (const name of ['client-openssl3.pfx', 'client-3des.pfx', 'cert-only.pfx']) {
-      const err = errorOf(() => importPfx(fixture(name), 'wrong'));
+      const err = (await rejectionOf(importPfx(fixture(name), 'wrong')));
       expect(err.code).toBe('CREATETSMEDIA_E_CERTPASSWORD');
       expect(err.hresult).toBe('0x80040004');
     }
   });
 
-  it('a PFX without the private key → CREATETSMEDIA_E_PRIVATEKEY', () => {
-    const err = errorOf(() => importPfx(fixture('cert-only.pfx'), 'Fixture-Pass1'));
+  it('a PFX without the private key → CREATETSMEDIA_E_PRIVATEKEY', async () => {
+    const err = (await rejectionOf(importPfx(fixture('cert-only.pfx'), 'Fixture-Pass1')));
     expect(err.code).toBe('CREATETSMEDIA_E_PRIVATEKEY');
     expect(err.hresult).toBe('0x80040005');
   });
 
-  it('garbage → CMTSMEDIA_E_CERTIFICATE naming the origin; a non-RSA key too', () => {
-    const err = errorOf(() => importPfx(fixture('root-ca.pem'), 'x', '/tmp/x.pfx'));
+  it('garbage → CMTSMEDIA_E_CERTIFICATE naming the origin; a non-RSA key too', async () => {
+    const err = (await rejectionOf(importPfx(fixture('root-ca.pem'), 'x', '/tmp/x.pfx')));
     expect(err.code).toBe('CMTSMEDIA_E_CERTIFICATE');
     expect(err.detail).toContain('/tmp/x.pfx');
-    expect(errorOf(() => importPfx(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]), 'x')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
-    expect(errorOf(() => importPfx(fixture('client-ec.pfx'), 'Fixture-Pass1')).detail).toMatch(/not an RSA key/);
+    expect((await rejectionOf(importPfx(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]), 'x'))).code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect((await rejectionOf(importPfx(fixture('client-ec.pfx'), 'Fixture-Pass1'))).detail).toMatch(/not an RSA key/);
   });
 
-  it('re-exports an imported PKI certificate under the GUID password', () => {
-    const exported = exportPfx(importPfx(fixture('client-openssl3.pfx'), 'Fixture-Pass1'), pfxPassword);
+  it('re-exports an imported PKI certificate under the GUID password', async () => {
+    const exported = exportPfx(await importPfx(fixture('client-openssl3.pfx'), 'Fixture-Pass1'), pfxPassword);
     const file = join(scratch, 'reexport.pfx');
     writeFileSync(file, exported.pfx);
     const pem = openssl(['pkcs12', '-in', file, '-passin', `pass:${pfxPassword}`, '-nodes', '-nokeys']);
@@ -157,5 +158,79 @@ describe('readCertificates', () => {
   it('rejects a file that is not a certificate', () => {
     expect(errorOf(() => readCertificates(fixture('not-a-cert.cer'), 'not-a-cert.cer')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
     expect(errorOf(() => readCertificates(new TextEncoder().encode('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'x')).code).toBe('CMTSMEDIA_E_CERTIFICATE');
+  });
+});
+
+/**
+ * A PFX with its iteration counts rewritten (issue 15 item 3): every INTEGER 2048 (OpenSSL's
+ * default count) becomes `count`, in the MAC only or everywhere, nested DER included. forge's ASN.1
+ * codec re-encodes the lengths; the file is otherwise what OpenSSL wrote.
+ */
+function withIterations(pfx: Uint8Array, count: number, where: 'mac' | 'all'): Uint8Array {
+  const old = forge.asn1.integerToDer(2048).getBytes();
+  const patch = (node: forge.asn1.Asn1, depth: number): void => {
+    if (node.type === forge.asn1.Type.INTEGER && node.value === old) node.value = forge.asn1.integerToDer(count).getBytes();
+    if (Array.isArray(node.value)) {
+      // the MAC's count is the last field of MacData, the PFX's third element
+      if (where === 'mac' && depth === 0) patch((node.value[2] as forge.asn1.Asn1).value.at(-1) as forge.asn1.Asn1, 1);
+      else if (where === 'all') for (const child of node.value) patch(child, depth + 1);
+    } else if (where === 'all' && node.type === forge.asn1.Type.OCTETSTRING && typeof node.value === 'string') {
+      try {
+        const inner = forge.asn1.fromDer(node.value);
+        patch(inner, depth + 1);
+        node.value = forge.asn1.toDer(inner).getBytes();
+      } catch {
+        // not DER: encrypted bytes or a salt
+      }
+    }
+  };
+  const root = forge.asn1.fromDer(Buffer.from(pfx).toString('binary'));
+  patch(root, 0);
+  return new Uint8Array(Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary'));
+}
+
+describe('hostile PFX: iteration counts from the file are bounded (certs/kdf.ts)', () => {
+  const thumbprint = readFileSync(join(fixtures, 'client.thumbprint'), 'utf8').trim();
+  const good = fixture('client-openssl3.pfx');
+  /** The fixture's key and certificate exported again by OpenSSL with `options`. */
+  const exportWith = (name: string, options: string[]): Uint8Array => {
+    const pem = join(scratch, 'client.pem');
+    const file = join(scratch, `${name}.pfx`);
+    openssl(['pkcs12', '-in', join(fixtures, 'client-openssl3.pfx'), '-passin', 'pass:Fixture-Pass1', '-nodes', '-out', pem]);
+    openssl(['pkcs12', '-export', '-in', pem, '-passout', 'pass:Fixture-Pass1', '-out', file, ...options]);
+    return new Uint8Array(readFileSync(file));
+  };
+  const noMac = (): Uint8Array => exportWith('nomac', ['-nomac']);
+
+  it('a MAC count of 2^31-1 is CMTSMEDIA_E_CERTIFICATE at once, naming the file and the limit', async () => {
+    const err = await rejectionOf(importPfx(withIterations(good, 2 ** 31 - 1, 'mac'), 'Fixture-Pass1', '/site/media.pfx'));
+    expect(err.code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect(err.detail).toBe('/site/media.pfx: its integrity MAC asks for 2147483647 iterations (2147483647 in all); CmTsMedia accepts at most 300000 per derivation and 1000000 in all (docs/certificates.md)');
+  });
+
+  it('a PBKDF2 count of 2^31-1 in a PFX without a MAC is refused the same way, whatever the password', async () => {
+    const hostile = withIterations(noMac(), 2 ** 31 - 1, 'all');
+    for (const password of ['Fixture-Pass1', 'wrong']) {
+      const err = await rejectionOf(importPfx(hostile, password, 'x.pfx'));
+      expect(err.code).toBe('CMTSMEDIA_E_CERTIFICATE');
+      expect(err.detail).toMatch(/^x\.pfx: its key derivation asks for 2147483647 iterations/);
+    }
+  });
+
+  it('counts within the limits still open (300,000 each), and the sum over the file is bounded too', async () => {
+    // PBES2: the MAC and one PBKDF2 per bag, 900,000 in all
+    expect((await importPfx(exportWith('i300k', ['-iter', '300000']), 'Fixture-Pass1')).thumbprint).toBe(thumbprint);
+    // PKCS#12 3DES: a key and an IV derivation per bag; the key bag's key would make 1,200,000
+    const pbe = exportWith('i300k-3des', ['-iter', '300000', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']);
+    const err = await rejectionOf(importPfx(pbe, 'Fixture-Pass1', 'all.pfx'));
+    expect(err.code).toBe('CMTSMEDIA_E_CERTIFICATE');
+    expect(err.detail).toMatch(/^all\.pfx: its key derivation asks for 300000 iterations \(1200000 in all\)/);
+  });
+
+  it('a derivation in progress is canceled by the request signal', async () => {
+    const controller = new AbortController();
+    setImmediate(() => controller.abort(new CmTsError('E_CANCELLED')));
+    const err = await rejectionOf(importPfx(exportWith('i300k', ['-iter', '300000']), 'Fixture-Pass1', 'x.pfx', controller.signal));
+    expect(err.code).toBe('E_CANCELLED');
   });
 });
