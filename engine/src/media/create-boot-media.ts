@@ -254,20 +254,22 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   const operation = new Operation({ mediaType: params.mediaType, destinationPath: request.destinationPath, bootImageId: params.bootImageId });
   context.event('started', { operationId: operation.id });
   const progress = new ProgressReporter(context, operation, steps(params.mediaType));
+  // stops the creation on a cancel and when its status can no longer be written (a full disk)
+  const running: RequestContext = { ...context, signal: AbortSignal.any([context.signal, operation.signal]) };
   let lock: DestinationLock | undefined;
   let media: PreparedMedia | undefined;
   try {
-    media = await prepareMedia(params, request, context, progress, environment);
+    media = await prepareMedia(params, request, running, progress, environment);
     lock = lockDestination(request.destinationPath, operation.id, isFileDestination(params.mediaType, request.destinationPath, params.disk !== undefined));
     // a lock its process could not remove (its folder turned read-only) goes with the next sweep
     operation.add([{ remove: lock.path }]);
     progress.next();
-    const { bytesWritten } = await writeMedia(params.mediaType, media.tree, request.destinationPath, { ...writeOptions(params, request, media, environment, context), progress, journal: operation });
+    const { bytesWritten } = await writeMedia(params.mediaType, media.tree, request.destinationPath, { ...writeOptions(params, request, media, environment, running), progress, journal: operation });
     lock.release();
     operation.succeed(bytesWritten);
     return { operationId: operation.id, ...describeMedia(params, request, media), bytesWritten, durationMs: environment.now().getTime() - request.started.getTime() };
   } catch (err) {
-    const error = context.signal.aborted ? new CmTsError('E_CANCELLED') : await explainDamagedCopy(media?.site.bootImage, fromSystemError(err));
+    const error = operation.signal.aborted ? fromSystemError(operation.signal.reason) : context.signal.aborted ? new CmTsError('E_CANCELLED') : await explainDamagedCopy(media?.site.bootImage, fromSystemError(err));
     lock?.release();
     operation.fail(error);
     throw error;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { CmTsError, errorRow } from '../errors/index.js';
+import { CmTsError, errorRow, fromSystemError } from '../errors/index.js';
 import { currentProcess, processRunning } from './process-identity.js';
 import { type OperationRecord, type OperationState, parseRecord, type StoredRecord, type Warn } from './record.js';
 import { stateFolder } from './state-root.js';
-import { readTrustedFile, writePrivateFile } from './trust.js';
+import { overwritePrivateFile, readTrustedFile, writePrivateFile } from './trust.js';
 import { replayUndo, stepPaths, type UndoJournal, type UndoStep } from './undo.js';
 
 export type { UndoJournal, UndoStep } from './undo.js';
@@ -66,6 +66,7 @@ function isInterrupted(record: OperationRecord, now: number): boolean {
 export class Operation implements UndoJournal {
   readonly record: OperationRecord;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly fault = new AbortController();
 
   constructor(fields: Pick<OperationRecord, 'mediaType' | 'destinationPath' | 'bootImageId'>, private readonly now: () => Date = () => new Date()) {
     const at = this.now().toISOString();
@@ -91,12 +92,30 @@ export class Operation implements UndoJournal {
       undo: [],
     };
     this.save();
-    this.heartbeat = setInterval(() => this.save(), heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
     this.heartbeat.unref();
   }
 
   get id(): string {
     return this.record.operationId;
+  }
+
+  /**
+   * Aborted, with the typed error as its reason, when the status file cannot be written (a full
+   * disk: E_DISKFULL): the creation stops and cleans up as on any write fault (docs/operations.md).
+   */
+  get signal(): AbortSignal {
+    return this.fault.signal;
+  }
+
+  /** The heartbeat: a failed write never escapes a timer; it stops the operation instead. */
+  private beat(): void {
+    try {
+      this.save();
+    } catch (err) {
+      clearInterval(this.heartbeat);
+      this.fault.abort(fromSystemError(err, recordPath(this.id)));
+    }
   }
 
   progress(step: number, steps: number, stepInfo: string, percent: number): void {
@@ -108,10 +127,11 @@ export class Operation implements UndoJournal {
     this.save();
   }
 
+  /** Best effort: a journal on disk that still lists done steps only makes a sweep find them done. */
   forget(paths: Iterable<string>): void {
     const gone = new Set(paths);
     this.record.undo = this.record.undo.filter((step) => !stepPaths(step).some((path) => gone.has(path)));
-    this.save();
+    this.beat();
   }
 
   succeed(bytesWritten: number): void {
@@ -133,7 +153,18 @@ export class Operation implements UndoJournal {
     // temporary file renamed into place is gone. A completed write has forgotten its own steps.
     const undo = this.record.undo.filter((step) => existsSync('remove' in step ? step.remove : step.restore));
     Object.assign(this.record, fields, { state, endedAt: this.now().toISOString(), undo });
-    this.save();
+    this.record.updatedAt = this.now().toISOString();
+    try {
+      writeRecord(this.record);
+    } catch {
+      // No room for a new file (a full disk): the end state goes into the existing record's own
+      // blocks. Not atomic, so only now; a torn record is skipped with a warning (ops/record.ts).
+      try {
+        overwritePrivateFile(recordPath(this.id), JSON.stringify({ ...this.record, temporaryPaths: [] }));
+      } catch (err) {
+        process.stderr.write(`cmtsmedia-engine: the status of operation ${this.id} could not be written: ${(err as Error).message}\n`);
+      }
+    }
   }
 
   private save(): void {

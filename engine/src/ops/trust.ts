@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, fsyncSync, lstatSync, openSync, readSync, renameSync, type Stats, unlinkSync, writeSync } from 'node:fs';
 
 /**
  * What the engine trusts in its state folder (SECURITY.md "The state folder"): crash recovery acts
@@ -93,5 +93,21 @@ export function writePrivateFile(path: string, text: string): void {
       // never created or gone
     }
     throw err;
+  }
+}
+
+/**
+ * Rewrites an existing record in place (its own blocks; no new file), for when the disk has no room
+ * for writePrivateFile's temporary file. Not atomic: for an operation's last word only.
+ */
+export function overwritePrivateFile(path: string, text: string): void {
+  const fd = openSync(path, constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+    ftruncateSync(fd, bytes.length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
