@@ -8,10 +8,11 @@ import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { lockDestination, type DestinationLock } from '../ops/locks.js';
 import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
+import { refuseInputAsDestination } from '../output/inputs.js';
 import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
-import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath } from '../usb/index.js';
+import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath, volumeIdentity } from '../usb/index.js';
 import type { Firmware } from './boot-files.js';
 import { bootImageSource, explainDamagedCopy } from './boot-image-source.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
@@ -174,6 +175,12 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
   progress.log(`site ${site.siteCode}: management point ${site.mediaManagementPoints.map((mp) => mp.url).join(', ')}, boot image ${site.bootImage.packageId} from ${site.bootImage.wimPath}`);
   if (catalog.extensions?.demo === true) context.event('warning', { message: 'This is the CmTsMedia demo site: the media boots a stand-in that prints a line, not Windows PE.' });
   const prestartFiles = params.prestartFolder ? await listPrestartFolder(resolve(params.prestartFolder)) : undefined;
+  refuseInputAsDestination(request.destinationPath, [
+    { what: 'the boot image', path: site.bootImage.wimPath },
+    { what: 'the site catalog (siteCatalog)', path: resolve(params.siteCatalog) },
+    ...(params.certificatePath ? [{ what: 'the PFX (certificatePath)', path: resolve(params.certificatePath) }] : []),
+    ...(params.prestartFolder ? [{ what: 'the prestart folder (prestartFolder)', path: resolve(params.prestartFolder), folder: true }] : []),
+  ]);
   if (params.mediaType === 'CD') await checkCdDestination(request.destinationPath, params.force === true);
 
   progress.next();
@@ -250,7 +257,7 @@ function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, m
 /** One boot media creation, from the request to the media at the destination (docs/media.md). */
 export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
   const request = checkRequest(params, environment);
-  sweepOperations((message) => context.event('warning', { message }));
+  sweepOperations((message) => context.event('warning', { message }), Date.now(), volumeIdentity);
   const operation = new Operation({ mediaType: params.mediaType, destinationPath: request.destinationPath, bootImageId: params.bootImageId });
   context.event('started', { operationId: operation.id });
   const progress = new ProgressReporter(context, operation, steps(params.mediaType));

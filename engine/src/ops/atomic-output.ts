@@ -36,6 +36,25 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * -Force replacing a file: the new file gets the replaced file's mode and owner (an admin who made
+ * the ISO 0640 for a group keeps that), as far as this user may set them (only root gives a file
+ * to another owner). On Windows, where modes are not ACLs, the new file keeps its inherited ACL.
+ */
+async function keepModeAndOwner(handle: FileHandle, destination: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const old = await lstat(destination).catch(() => undefined);
+  if (!old?.isFile()) return;
+  const info = await handle.stat();
+  if (info.uid !== old.uid || info.gid !== old.gid) {
+    await handle.chown(old.uid, old.gid).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    });
+  }
+  // permission bits only: never set-user-ID or set-group-ID on media
+  await handle.chmod(old.mode & 0o777);
+}
+
 export interface AtomicOutputOptions {
   force?: boolean;
   random?: () => string;
@@ -58,7 +77,8 @@ export async function createAtomicOutput(destination: string, options: AtomicOut
   const random = options.random ?? (() => randomBytes(8).toString('hex'));
   const path = join(folder, `.${basename(destination)}.${random()}${tempSuffix}`);
   options.onTemporaryFile?.(path);
-  const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644).catch((err: unknown) => {
+  // 0600: media carry the media certificate's private key (SECURITY.md); umask only narrows it
+  const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o600).catch((err: unknown) => {
     throw fromSystemError(err, (err as NodeJS.ErrnoException).code === 'ENOENT' ? folder : destination);
   });
   let closed = false;
@@ -78,6 +98,7 @@ export async function createAtomicOutput(destination: string, options: AtomicOut
     abort,
     async commit() {
       try {
+        await keepModeAndOwner(handle, destination);
         await handle.sync();
         await close();
         if (!force && (await exists(destination))) throw new CmTsError('E_FILEEXISTS', destination);

@@ -127,6 +127,11 @@ export class Operation implements UndoJournal {
     this.save();
   }
 
+  onVolume(identity: string | null): void {
+    this.record.volumeIdentity = identity;
+    this.save();
+  }
+
   /** Best effort: a journal on disk that still lists done steps only makes a sweep find them done. */
   forget(paths: Iterable<string>): void {
     const gone = new Set(paths);
@@ -175,13 +180,33 @@ export class Operation implements UndoJournal {
 
 const interruptedDetail = 'the engine process ended before the operation finished';
 
+/** Which volume is mounted at a path (usb/identity.ts volumeIdentity, injected: ops does not import usb). */
+export type VolumeIdentify = (path: string) => string | null;
+
+/**
+ * A UFD journal is replayed only onto the volume it was written on: another volume mounted at the
+ * same place keeps its files, and the journal waits for its own volume (docs/operations.md).
+ */
+function replayOnItsVolume(steps: UndoStep[], record: OperationRecord, refused: (step: UndoStep) => void, identify: VolumeIdentify, warn: Warn): UndoStep[] {
+  if (steps.length === 0) return steps;
+  const recorded = record.volumeIdentity;
+  if (record.mediaType === 'UFD' && recorded) {
+    const now = identify(record.destinationPath);
+    if (now !== recorded) {
+      warn(`Operation ${record.operationId} was interrupted while it wrote to the volume ${recorded} at ${record.destinationPath}; ${now ? `the volume there now is ${now}` : 'no volume is there now'}, so its cleanup waits until that volume is mounted there again.`);
+      return steps;
+    }
+  }
+  return replayUndo(steps, record, refused);
+}
+
 /**
  * Housekeeping at the start of each creation and of removeStatus: operations whose process died
  * become Interrupted and lose their temporary files; ended records older than the retention
  * (30 days unless configured) or beyond the newest 1000 go.
  * Only records the engine trusts are acted on; the rest are reported to `warn` and left alone.
  */
-export function sweepOperations(warn: Warn = () => undefined, now = Date.now()): void {
+export function sweepOperations(warn: Warn = () => undefined, now = Date.now(), identify: VolumeIdentify = () => null): void {
   const folder = stateFolder('operations');
   const ended: Array<[number, string]> = [];
   for (const name of readdirSync(folder)) {
@@ -190,6 +215,7 @@ export function sweepOperations(warn: Warn = () => undefined, now = Date.now()):
     const record = readRecord(path, warn);
     if (!record) continue;
     const refused = (step: UndoStep) => warn(`The status file ${path} lists ${JSON.stringify(step)}, which is not a path operation ${record.operationId} made; it was left alone.`);
+    const replayUndo = (steps: UndoStep[], scope: OperationRecord, onRefused: typeof refused) => replayOnItsVolume(steps, scope, onRefused, identify, warn);
     if (isInterrupted(record, now)) {
       const { hresult, message } = errorRow('E_UNEXPECTED');
       const undo = replayUndo(record.undo, record, refused);
@@ -208,13 +234,13 @@ export function sweepOperations(warn: Warn = () => undefined, now = Date.now()):
 
 /** The SDK view of an operation: Status is non-zero while running and 0 when finished; ExitCode is the HRESULT. */
 /** What getStatus reports (protocol/messages.ts operationStatus): the record without the engine's own bookkeeping. */
-export interface OperationStatus extends Omit<OperationRecord, 'undo' | 'hresult' | 'processStartTime'> {
+export interface OperationStatus extends Omit<OperationRecord, 'undo' | 'hresult' | 'processStartTime' | 'volumeIdentity'> {
   status: number;
   exitCode: string;
 }
 
 export function statusOf(record: OperationRecord, now = Date.now()): OperationStatus {
-  const { undo: _undo, hresult, processStartTime: _started, ...rest } = record;
+  const { undo: _undo, hresult, processStartTime: _started, volumeIdentity: _volume, ...rest } = record;
   const state = isInterrupted(record, now) ? 'Interrupted' : record.state;
   const exitCode = state === 'Succeeded' ? '0x00000000' : state === 'Running' ? '0x00000103' : (hresult ?? errorRow('E_UNEXPECTED').hresult);
   return { ...rest, state, status: state === 'Running' ? 1 : 0, exitCode };

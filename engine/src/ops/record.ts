@@ -28,6 +28,8 @@ export interface OperationRecord {
   bytesWritten: number | null;
   /** What the next run undoes if this process dies, oldest first (an undo journal). */
   undo: UndoStep[];
+  /** UFD: the volume the journal's steps are on (usb/identity.ts); null when unknown. */
+  volumeIdentity?: string | null;
 }
 
 /** Status files of earlier versions list plain paths to remove, temporaryPaths, instead of `undo`; they stay on users' machines. */
@@ -64,6 +66,7 @@ export function parseRecord(text: string, path: string): StoredRecord | string {
   if (typeof r.pid !== 'number' || typeof r.computerName !== 'string' || typeof r.mediaType !== 'string' || typeof r.destinationPath !== 'string') return 'does not name its process and destination';
   if (!isTime(r.startedAt) || !isTime(r.updatedAt) || (r.endedAt != null && !isTime(r.endedAt))) return 'has invalid times';
   if (r.processStartTime != null && typeof r.processStartTime !== 'string') return 'has an invalid processStartTime';
+  if (r.volumeIdentity != null && typeof r.volumeIdentity !== 'string') return 'has an invalid volumeIdentity';
   if (r.undo !== undefined && !(Array.isArray(r.undo) && r.undo.every(isStep))) return 'has an invalid undo journal';
   if (r.temporaryPaths !== undefined && !(Array.isArray(r.temporaryPaths) && r.temporaryPaths.every((p) => typeof p === 'string'))) return 'has invalid temporaryPaths';
   return r as unknown as StoredRecord;

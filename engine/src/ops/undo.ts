@@ -17,6 +17,8 @@ export interface UndoJournal {
   add(steps: readonly UndoStep[]): void;
   /** Drops every step naming one of `paths`: undone in-process, or part of a write that completed. */
   forget(paths: Iterable<string>): void;
+  /** Records which volume the steps are on (usb/identity.ts), before the first of them. */
+  onVolume?(identity: string | null): void;
 }
 
 /** The operation a journal belongs to: what its steps may touch. */

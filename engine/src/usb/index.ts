@@ -5,10 +5,12 @@
 import { planFatDisk, writeFatDisk, type FatDiskPlan } from '../formats/fat/index.js';
 import type { TreeDir } from '../formats/tree.js';
 import { type DiskTarget, type DiskTargetOptions, resolveDiskTarget } from './device.js';
+import { volumeIdentity } from './identity.js';
 import { checkVolume, copyTreeToVolume, type CopyOptions, inspectVolume, type VolumeFacts, type VolumeInfo } from './volume.js';
 
 export * from './device.js';
 export * from './volume.js';
+export { volumeIdentity } from './identity.js';
 export { parseMountInfo, type MountEntry } from './mounts.js';
 
 export interface UsbWriteOptions {
@@ -49,6 +51,8 @@ export async function formatUsbDisk(root: TreeDir, destination: string, options:
 export async function copyToUsbVolume(root: TreeDir, destination: string, options: CopyOptions & { volume?: VolumeFacts } = {}): Promise<{ volume: VolumeInfo; bytesWritten: number }> {
   const volume = await inspectVolume(destination, options.volume ? { facts: options.volume } : {});
   checkVolume(volume, root, options.packageId);
+  // before the first journal entry: the next sweep undoes them only on this volume
+  options.journal?.onVolume?.(volumeIdentity(destination));
   const { bytesWritten } = await copyTreeToVolume(root, destination, options);
   return { volume, bytesWritten };
 }
