@@ -21,3 +21,6 @@ export async function asyncErrorOf(fn: () => Promise<unknown>): Promise<CmTsErro
   }
   throw new Error('expected a CmTsError');
 }
+
+/** asyncErrorOf for a promise already made. */
+export const rejectionOf = (promise: Promise<unknown>): Promise<CmTsError> => asyncErrorOf(() => promise);

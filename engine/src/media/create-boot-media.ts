@@ -9,6 +9,7 @@ import { lockDestination, type DestinationLock } from '../ops/locks.js';
 import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
 import { refuseInputAsDestination } from '../output/inputs.js';
+import { checkCombinations, checkPfxValidity } from './request-rules.js';
 import type { FieldType, Params } from '../protocol/params.js';
 import type { RequestContext } from '../protocol/server.js';
 import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
@@ -149,6 +150,7 @@ function checkRequest(params: CreateBootMediaParams, environment: MediaEnvironme
   const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
   const label = checkMediaLabel(params.mediaLabel);
   checkOptions(params);
+  checkCombinations(params);
   return { started, destinationPath, label, validFrom, validTo, connectionWarning };
 }
 
@@ -197,6 +199,7 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     const certificate = params.certificatePath
       ? await importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath, context.signal)
       : await createMediaCertificate({ validFrom: request.validFrom, validTo: request.validTo, now: request.started });
+    if (params.certificatePath) checkPfxValidity(certificate, params.certificatePath, request.started, (message) => context.event('warning', { message }));
     const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
     progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);
 

@@ -50,7 +50,21 @@ export type Params<S extends ParamSpecs> = {
   [K in keyof S]: S[K] extends { required: true } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined;
 };
 
-const isoDateTime = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const isoDateTime = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * An ISO 8601 date and time that exists: JavaScript's Date rolls 2027-02-30 over to March 2 and
+ * 24:00 over to the next day; a date that is not in the calendar is an error instead.
+ */
+function parseDateTime(value: string): Date | undefined {
+  const m = isoDateTime.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
 
 /**
  * Checks a request's params against its specs: unknown names are CMTSMEDIA_E_UNKNOWNPARAMETER,
@@ -94,9 +108,8 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) bad('a whole number of at least 0');
       return value;
     case 'datetime': {
-      if (typeof value !== 'string' || !isoDateTime.test(value)) bad('an ISO 8601 date and time');
-      const date = new Date(value as string);
-      if (Number.isNaN(date.getTime())) bad('an ISO 8601 date and time');
+      const date = typeof value === 'string' ? parseDateTime(value) : undefined;
+      if (!date) bad('an ISO 8601 date and time that exists (2027-02-30 does not)');
       return date;
     }
     case 'stringMap': {
@@ -112,7 +125,8 @@ function convert(name: string, spec: ParamSpec, value: unknown): unknown {
     case 'object':
       return convertObject(name, spec.fields, value);
     case 'id':
-      if (typeof value !== 'string' && typeof value !== 'number') bad('a string or a number');
+      // 1e400 parses as Infinity, which would be answered as null
+      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) bad('a string or a finite number');
       return value;
   }
 }

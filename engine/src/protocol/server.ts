@@ -117,6 +117,11 @@ export class Server {
       this.protocolError(null, 'a request needs an "id" that is a string or a number');
       return;
     }
+    if (typeof id === 'number' && !Number.isFinite(id)) {
+      // JSON's 1e400 is Infinity here, and would be answered as "id":null
+      this.writer.send({ id: null, error: new CmTsError('E_INVALIDARG', 'request id is a number out of range; use a string or a number within ±1.7e308').toJSON() });
+      return;
+    }
     const extra = Object.keys(rest);
     if (extra.length > 0) {
       this.protocolError(id, `unknown request field "${extra[0]}"`);

@@ -228,6 +228,13 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
       mp.key('url').fail(`must be an http:// or https:// URL, not ${JSON.stringify(url)}`);
     }
+    // The URL goes into the media as SMSTSMP, the MP's base address: the URL parser would quietly
+    // drop a tab or a line break, so the raw text is checked; a path, query or user name has no place.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f-\u009f]/.test(url)) mp.key('url').fail(`must not contain spaces or control characters: ${JSON.stringify(url)}`);
+    if ((parsed!.pathname !== '/' && parsed!.pathname !== '') || parsed!.search || parsed!.hash || parsed!.username || parsed!.password) {
+      mp.key('url').fail(`must be the management point's address alone (scheme, host, optional port), without a path, query or user name: ${JSON.stringify(url)}`);
+    }
     const isDefault = mp.key('default').present ? mp.key('default').boolean() : false;
     if (isDefault && defaultMp) mp.key('default').fail(`is true, but ${defaultMp.path} is already the default management point`);
     if (isDefault) defaultMp = mp;

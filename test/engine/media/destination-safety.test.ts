@@ -3,53 +3,36 @@
 // owner; a destination that is one of the inputs is refused before anything is written; a UFD
 // undo journal is replayed only onto the volume it was written on.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CmTsError } from '../../../engine/src/errors/index.js';
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { demoSiteScratch } from '../../helpers/demo-site.js';
+import { rejectionOf } from '../../helpers/errors.js';
 import { createBootMedia, type CreateBootMediaParams } from '../../../engine/src/media/create-boot-media.js';
 import { Operation, readOperation, sweepOperations } from '../../../engine/src/ops/operations.js';
 import type { RequestContext } from '../../../engine/src/protocol/server.js';
 import { volumeSerial } from '../../../engine/src/usb/identity.js';
 
 const isRoot = process.getuid?.() === 0;
-let scratch: string;
-let site: string;
-
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'cmts-dest-'));
-  process.env.CMTSMEDIA_STATE_DIR = join(scratch, 'state');
-  site = join(scratch, 'site');
-  cpSync(resolve('module/Demo'), site, { recursive: true });
-});
-afterAll(() => {
-  delete process.env.CMTSMEDIA_STATE_DIR;
-  rmSync(scratch, { recursive: true, force: true });
-});
+const scratchPaths = demoSiteScratch('cmts-test-');
 
 const context = (): RequestContext => ({ id: 1, signal: new AbortController().signal, event: () => undefined });
 const create = (extra: Partial<CreateBootMediaParams>) =>
-  createBootMedia({ mediaType: 'CD', destinationPath: join(scratch, 'x.iso'), bootImageId: 'PS100005', siteCatalog: join(site, 'site.json'), ...extra } as CreateBootMediaParams, context());
-const failure = async (promise: Promise<unknown>): Promise<CmTsError> => {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(err instanceof CmTsError)) throw new Error(`expected a CmTsError, got ${String(err)}`);
-  return err;
-};
-const wim = () => join(site, 'content', 'dp01', 'PS100005', 'boot.PS100005.wim');
+  createBootMedia({ mediaType: 'CD', destinationPath: join(scratchPaths.dir, 'x.iso'), bootImageId: 'PS100005', siteCatalog: join(scratchPaths.site, 'site.json'), ...extra } as CreateBootMediaParams, context());
+const wim = () => join(scratchPaths.site, 'content', 'dp01', 'PS100005', 'boot.PS100005.wim');
 
 describe('file modes', () => {
   it('creates a CD image and a disk image readable by the owner only (0600)', async () => {
-    const iso = join(scratch, 'new.iso');
+    const iso = join(scratchPaths.dir, 'new.iso');
     await create({ destinationPath: iso });
     expect(statSync(iso).mode & 0o777).toBe(0o600);
-    const img = join(scratch, 'new.img');
+    const img = join(scratchPaths.dir, 'new.img');
     await create({ mediaType: 'UFD+FORMAT', destinationPath: img, imageSizeBytes: 64 * 2 ** 20 });
     expect(statSync(img).mode & 0o777).toBe(0o600);
   });
 
   it.runIf(isRoot)('-Force keeps the replaced file\'s mode and owner', async () => {
-    const iso = join(scratch, 'replaced.iso');
+    const iso = join(scratchPaths.dir, 'replaced.iso');
     writeFileSync(iso, 'old media');
     chownSync(iso, 65534, 65534);
     chmodSync(iso, 0o640);
@@ -63,22 +46,22 @@ describe('file modes', () => {
 describe('a destination that is an input', () => {
   it('is refused with E_INVALIDARG before anything is written: the boot image, a hard link to the catalog, a symlink to the PFX', async () => {
     const before = readFileSync(wim());
-    let err = await failure(create({ destinationPath: wim(), force: true }));
+    let err = await rejectionOf(create({ destinationPath: wim(), force: true }));
     expect(err.code).toBe('E_INVALIDARG');
     expect(err.detail).toBe(`destinationPath ${wim()} is the same file as the boot image ${wim()}; the media would overwrite what they are made from. Choose another destination`);
     expect(readFileSync(wim()).equals(before)).toBe(true);
 
-    const linked = join(scratch, 'catalog-link.iso');
-    linkSync(join(site, 'site.json'), linked);
-    err = await failure(create({ destinationPath: linked, force: true }));
-    expect(err.detail).toContain(`is the same file as the site catalog (siteCatalog) ${join(site, 'site.json')}`);
+    const linked = join(scratchPaths.dir, 'catalog-link.iso');
+    linkSync(join(scratchPaths.site, 'site.json'), linked);
+    err = await rejectionOf(create({ destinationPath: linked, force: true }));
+    expect(err.detail).toContain(`is the same file as the site catalog (siteCatalog) ${join(scratchPaths.site, 'site.json')}`);
 
-    const pfx = join(scratch, 'media.pfx');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(scratch, 'k.pem'), '-out', join(scratch, 'c.pem'), '-days', '30', '-subj', '/CN=t'], { stdio: 'ignore' });
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(scratch, 'k.pem'), '-in', join(scratch, 'c.pem'), '-passout', 'pass:p', '-out', pfx], { stdio: 'ignore' });
-    const pointer = join(scratch, 'pfx-link.iso');
+    const pfx = join(scratchPaths.dir, 'media.pfx');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(scratchPaths.dir, 'k.pem'), '-out', join(scratchPaths.dir, 'c.pem'), '-days', '30', '-subj', '/CN=t'], { stdio: 'ignore' });
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(scratchPaths.dir, 'k.pem'), '-in', join(scratchPaths.dir, 'c.pem'), '-passout', 'pass:p', '-out', pfx], { stdio: 'ignore' });
+    const pointer = join(scratchPaths.dir, 'pfx-link.iso');
     symlinkSync(pfx, pointer);
-    err = await failure(create({ destinationPath: pointer, force: true, certificatePath: pfx, certificatePassword: 'p' }));
+    err = await rejectionOf(create({ destinationPath: pointer, force: true, certificatePath: pfx, certificatePassword: 'p' }));
     expect(err.detail).toContain(`is the same file as the PFX (certificatePath) ${pfx}`);
     expect(readFileSync(pfx).subarray(0, 1)[0]).toBe(0x30);
     expect(statSync(pointer).ino).toBe(statSync(pfx).ino);
@@ -87,7 +70,7 @@ describe('a destination that is an input', () => {
 
 describe('a UFD journal and its volume (usb/identity.ts)', () => {
   it('reads the volume serial of a FAT32 file system as blkid does', () => {
-    const img = join(scratch, 'serial.img');
+    const img = join(scratchPaths.dir, 'serial.img');
     execFileSync('truncate', ['-s', '40M', img]);
     execFileSync('mkfs.fat', ['-F', '32', '-i', '1234ABCD', img], { stdio: 'ignore' });
     const head = new Uint8Array(readFileSync(img).subarray(0, 2048));
@@ -96,14 +79,14 @@ describe('a UFD journal and its volume (usb/identity.ts)', () => {
   });
 
   it('is replayed only onto the volume it was written on', () => {
-    const mount = join(scratch, 'usb');
+    const mount = join(scratchPaths.dir, 'usb');
     mkdirSync(join(mount, 'boot'), { recursive: true });
     const moved = join(mount, 'boot', 'BCD');
     writeFileSync(moved, 'media BCD');
     const op = new Operation({ mediaType: 'UFD', destinationPath: mount, bootImageId: 'PS100005' });
     op.onVolume('FAT32:cdab3412');
     op.add([{ remove: moved }]);
-    const file = join(scratch, 'state', 'operations', `${op.id}.json`);
+    const file = join(scratchPaths.dir, 'state', 'operations', `${op.id}.json`);
     op.succeed(0); // stops the heartbeat; the record is then made that of a killed run
     const record = JSON.parse(readFileSync(file, 'utf8'));
     const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
