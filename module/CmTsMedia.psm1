@@ -27,6 +27,7 @@ $privateFiles = @(
     'ConvertTo-CmTsMediaType.ps1'
     'Resolve-CmTsEnginePath.ps1'
     'Resolve-CmTsSiteCatalog.ps1'
+    'Write-CmTsStream.ps1'
     'Start-CmTsEngine.ps1'
     'Test-CmTsEngineAlive.ps1'
     'Stop-CmTsResidentEngine.ps1'

@@ -102,11 +102,11 @@ function Invoke-CmTsEngine {
                         }
                     }
                     'log' {
-                        if ($message.level -eq 'debug') { $Cmdlet.WriteDebug([string]$message.message) }
-                        else { $Cmdlet.WriteVerbose([string]$message.message) }
+                        $stream = if ($message.level -eq 'debug') { 'Debug' } else { 'Verbose' }
+                        Write-CmTsStream -Cmdlet $Cmdlet -Stream $stream -Message ([string]$message.message)
                     }
-                    'warning' { $Cmdlet.WriteWarning([string]$message.message) }
-                    default { $Cmdlet.WriteDebug('CmTsMedia engine: ' + $line) }
+                    'warning' { Write-CmTsStream -Cmdlet $Cmdlet -Stream Warning -Message ([string]$message.message) }
+                    default { Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine: ' + $line) }
                 }
             }
         }
@@ -126,6 +126,6 @@ function Invoke-CmTsEngine {
         $record.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
         $Cmdlet.WriteProgress($record)
     }
-    foreach ($stderrLine in $engine.TakeStderr()) { $Cmdlet.WriteDebug('CmTsMedia engine stderr: ' + $stderrLine) }
+    foreach ($stderrLine in $engine.TakeStderr()) { Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine stderr: ' + $stderrLine) }
     $outcome
 }

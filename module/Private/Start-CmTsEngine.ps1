@@ -53,6 +53,6 @@ function Start-CmTsEngine {
         $detail = 'protocol {0} from engine {1} at {2}; this module speaks protocol {3}' -f $hello.protocol, $hello.engineVersion, $path, $script:ProtocolVersion
         $Cmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_VERSIONMISMATCH' -Detail $detail -TargetObject $path))
     }
-    $Cmdlet.WriteDebug(('CmTsMedia engine {0} (pid {1}, {2})' -f $hello.engineVersion, $engine.Id, $path))
+    Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine {0} (pid {1}, {2})' -f $hello.engineVersion, $engine.Id, $path)
     $engine
 }

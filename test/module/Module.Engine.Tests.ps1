@@ -141,6 +141,22 @@ Describe 'Against the real engine' {
         foreach ($status in $all) { $status.PSObject.TypeNames[0] | Should -Be 'CmTsMedia.BootMediaStatus' }
     }
 
+    It '-Debug works in a -NonInteractive session: debug, verbose and warning records, no prompt' {
+        # -Debug makes PowerShell inquire before verbose and warning records; -NonInteractive cannot ask.
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $destination = Join-Path $TestDrive 'debug.iso'
+        $command = ("`$ErrorActionPreference = 'Stop'; Import-Module '{0}'; " +
+            "`$out = New-CMBootMedia -Demo -MediaType CD -DestinationPath '{1}' -Debug 5>&1 4>&1 3>&1; " +
+            "`$out | ForEach-Object {{ `$_.GetType().Name }} | Sort-Object -Unique") -f (Get-TestModuleManifest), $destination
+        $output = & $pwsh -NoProfile -NonInteractive -Command $command 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join [Environment]::NewLine)
+        @($output) | Should -Contain 'DebugRecord'
+        @($output) | Should -Contain 'VerboseRecord'
+        @($output) | Should -Contain 'WarningRecord'
+        @($output) | Should -Contain 'PSCustomObject'
+        Test-Path -LiteralPath $destination | Should -BeTrue
+    }
+
     It 'skips corrupt, empty, null and {} status files with a warning and lists the rest' {
         $saved = $env:CMTSMEDIA_STATE_DIR
         $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state-bad-records'
