@@ -396,7 +396,7 @@ function New-CMBootMedia {
                 SiteCatalog     = $catalog
                 Confirm         = $false
             }
-            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug',
+            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug', 'WarningAction', 'InformationAction',
                 'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx', 'Register') {
                 if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
             }

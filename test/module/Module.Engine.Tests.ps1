@@ -157,6 +157,19 @@ Describe 'Against the real engine' {
         Test-Path -LiteralPath $destination | Should -BeTrue
     }
 
+    It '-AsJob honours -WarningAction: the job writes no warnings with SilentlyContinue' {
+        $quiet = New-CMBootMedia -Demo -MediaType CD -DestinationPath (Join-Path $TestDrive 'quiet.iso') -AsJob -WarningAction SilentlyContinue
+        $loud = New-CMBootMedia -Demo -MediaType CD -DestinationPath (Join-Path $TestDrive 'loud.iso') -AsJob
+        try {
+            $null = Wait-Job -Job $quiet, $loud -Timeout 120
+            $quiet.State | Should -Be 'Completed'
+            $loud.State | Should -Be 'Completed'
+            $quiet.Warning.Count | Should -Be 0
+            $loud.Warning.Count | Should -BeGreaterThan 0
+        }
+        finally { Remove-Job -Job $quiet, $loud -Force }
+    }
+
     It 'skips corrupt, empty, null and {} status files with a warning and lists the rest' {
         $saved = $env:CMTSMEDIA_STATE_DIR
         $env:CMTSMEDIA_STATE_DIR = Join-Path $TestDrive 'state-bad-records'
