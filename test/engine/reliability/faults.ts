@@ -453,16 +453,21 @@ function sameDestinationCase(processes: 'one engine' | 'two engines'): FaultCase
         tally.point();
         first.send({ id: 1, command: 'createBootMedia', params: createRequest(rig, destination, { force: true }) });
         await until(() => tempFiles(out).length > 0);
+        // Two engines: the first is stopped while the second asks (a stopped process still holds its
+        // lock), so a busy machine cannot let it finish first. One engine shares one event loop.
+        if (second !== first) first.kill('SIGSTOP');
         const t0 = Date.now();
         const busy = await second.request(2, 'createBootMedia', createRequest(rig, destination, { force: true }), 60_000);
         tally.check(errorCode(busy) === 'CMTSMEDIA_E_DESTINATIONBUSY', `second creation: ${JSON.stringify(busy.error ?? busy.result)}, expected CMTSMEDIA_E_DESTINATIONBUSY`);
         if (rig.timings) tally.check(Date.now() - t0 < 2000, 'the second creation did not fail at once');
         tally.check(!first.lines.some((m) => m.id === 1 && ('result' in m || 'error' in m)), 'the first creation ended before the second was refused (test timing)');
         tally.check(tempFiles(out).length === 1, `expected one temporary file while the first writes, found ${tempFiles(out).length}`);
+        first.kill('SIGCONT');
         const reply = await first.reply(1, 120_000);
         tally.check(Boolean(reply.result), `the first creation failed: ${JSON.stringify(reply.error)}`);
         tally.check(rig.target.verify(destination, rig.wim, true) === null, 'the destination is not the first creation\'s complete media', true);
       } finally {
+        first.kill('SIGCONT');
         await first.stop();
         await second.stop();
       }
