@@ -458,6 +458,17 @@ function sameDestinationCase(processes: 'one engine' | 'two engines'): FaultCase
         if (second !== first) first.kill('SIGSTOP');
         const t0 = Date.now();
         const busy = await second.request(2, 'createBootMedia', createRequest(rig, destination, { force: true }), 60_000);
+        if (second === first && busy.result) {
+          // One engine cannot be stopped: on a busy machine the first may finish while the second
+          // prepares. Then the second must have started writing only after the first ended.
+          const lines = first.lines;
+          const firstEnded = lines.findIndex((m) => m.id === 1 && ('result' in m || 'error' in m));
+          const secondWrote = lines.findIndex((m) => m.id === 2 && m.event === 'progress' && m.step === 5);
+          tally.check(firstEnded >= 0 && secondWrote > firstEnded, 'the second creation wrote while the first was writing');
+          tally.check(rig.target.verify(destination, rig.wim, true) === null, 'the destination is not complete media', true);
+          tally.check(lockFiles(state, out).length === 0, `lock files remain: ${lockFiles(state, out).join(', ')}`);
+          return tally.result();
+        }
         tally.check(errorCode(busy) === 'CMTSMEDIA_E_DESTINATIONBUSY', `second creation: ${JSON.stringify(busy.error ?? busy.result)}, expected CMTSMEDIA_E_DESTINATIONBUSY`);
         if (rig.timings) tally.check(Date.now() - t0 < 2000, 'the second creation did not fail at once');
         tally.check(!first.lines.some((m) => m.id === 1 && ('result' in m || 'error' in m)), 'the first creation ended before the second was refused (test timing)');
