@@ -134,10 +134,11 @@ async function readVariables(media: OpenedMedia, info: BootMediaInfo, password: 
     return;
   }
   if (info.passwordProtected === null || read.defaultKey) info.passwordProtected = !read.defaultKey;
-  applyVariables(info, read.variables);
+  await applyVariables(info, read.variables);
 }
 
-function applyVariables(info: BootMediaInfo, vars: Map<string, string>): void {
+/** The PFX inside is hostile input too: its key derivations are bounded (certs/kdf.ts). */
+async function applyVariables(info: BootMediaInfo, vars: Map<string, string>): Promise<void> {
   const get = (name: string): string | null => vars.get(name) ?? [...vars].find(([k]) => k.toUpperCase() === name.toUpperCase())?.[1] ?? null;
   info.mediaGuid = get('_SMSMediaGuid');
   info.siteCode = get('_SMSTSSiteCode');
@@ -152,7 +153,7 @@ function applyVariables(info: BootMediaInfo, vars: Map<string, string>): void {
     return;
   }
   try {
-    const cert = importPfx(new Uint8Array(Buffer.from(pfxHex, 'hex')), mediaPfxPassword(info.mediaGuid), '_SMSTSMediaPFX');
+    const cert = await importPfx(new Uint8Array(Buffer.from(pfxHex, 'hex')), mediaPfxPassword(info.mediaGuid), '_SMSTSMediaPFX');
     info.certificateThumbprint = cert.thumbprint;
     info.certificateNotAfter = cert.notAfter.toISOString();
   } catch (err) {
