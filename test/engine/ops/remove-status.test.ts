@@ -40,7 +40,8 @@ describe('removeStatus', () => {
   });
 
   it('undoes an interrupted operation\'s temporary files before removing its status', () => {
-    const op = new Operation(fields);
+    // the temporary file lies beside its destination, as the sweep checks (docs/operations.md)
+    const op = new Operation({ ...fields, destinationPath: join(stateDir(), 'x.iso') });
     const temp = join(stateDir(), '.x.iso.0000000000000001.cmtsmedia-tmp');
     writeFileSync(temp, 'partial');
     op.add([{ remove: temp }]);
