@@ -169,7 +169,11 @@ interface PreparedMedia {
  * certificates, package), destination, boot image, certificate; so a request that cannot succeed
  * fails before any byte is written.
  */
-async function prepareMedia(params: CreateBootMediaParams, request: CheckedRequest, context: RequestContext, progress: ProgressReporter, environment: MediaEnvironment): Promise<PreparedMedia> {
+async function prepareMedia(
+  params: CreateBootMediaParams, request: CheckedRequest, context: RequestContext, progress: ProgressReporter, environment: MediaEnvironment,
+  /** Called once the destination is checked, before the boot image and the certificate: where a creation locks it. */
+  destinationChecked: () => void = () => {},
+): Promise<PreparedMedia> {
   if (request.connectionWarning) context.event('warning', { message: request.connectionWarning });
   progress.next();
   const catalog = await loadSiteCatalog(resolve(params.siteCatalog));
@@ -184,6 +188,7 @@ async function prepareMedia(params: CreateBootMediaParams, request: CheckedReque
     ...(params.prestartFolder ? [{ what: 'the prestart folder (prestartFolder)', path: resolve(params.prestartFolder), folder: true }] : []),
   ]);
   if (params.mediaType === 'CD') await checkCdDestination(request.destinationPath, params.force === true);
+  destinationChecked();
 
   progress.next();
   const wim = await WimReader.open(site.bootImage.wimPath).catch(async (err: unknown) => {
@@ -269,13 +274,15 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Re
   let lock: DestinationLock | undefined;
   let media: PreparedMedia | undefined;
   try {
-    media = await prepareMedia(params, request, running, progress, environment);
-    lock = lockDestination(request.destinationPath, operation.id, isFileDestination(params.mediaType, request.destinationPath, params.disk !== undefined));
-    // a lock its process could not remove (its folder turned read-only) goes with the next sweep
-    operation.add([{ remove: lock.path }]);
+    // Locked before the slow part (the boot image, the key pair): a second creation to the same destination is refused at once.
+    media = await prepareMedia(params, request, running, progress, environment, () => {
+      lock = lockDestination(request.destinationPath, operation.id, isFileDestination(params.mediaType, request.destinationPath, params.disk !== undefined));
+      // a lock its process could not remove (its folder turned read-only) goes with the next sweep
+      operation.add([{ remove: lock.path }]);
+    });
     progress.next();
     const { bytesWritten } = await writeMedia(params.mediaType, media.tree, request.destinationPath, { ...writeOptions(params, request, media, environment, running), progress, journal: operation });
-    lock.release();
+    lock?.release();
     operation.succeed(bytesWritten);
     return { operationId: operation.id, ...describeMedia(params, request, media), bytesWritten, durationMs: environment.now().getTime() - request.started.getTime() };
   } catch (err) {
