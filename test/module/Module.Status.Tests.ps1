@@ -26,11 +26,17 @@ BeforeAll {
         $record | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $path
     }
 
-    # A running operation: a status file whose process (this pwsh) is alive and whose heartbeat is now.
+    # A running operation: a status file whose process (this pwsh, named by its pid and its start time
+    # as the engine records them: field 22 of /proc/<pid>/stat) is alive and whose heartbeat is now.
     function New-TestRunningOperation([string] $From) {
         $id = [guid]::NewGuid().ToString()
         $now = [datetime]::UtcNow.ToString('o')
-        Set-TestStatusFile -OperationId $From -NewId $id -Fields @{ state = 'Running'; pid = $PID; updatedAt = $now; endedAt = $null; percent = 40 }
+        $started = $null
+        if (Test-Path -LiteralPath "/proc/$PID/stat") {
+            $stat = Get-Content -LiteralPath "/proc/$PID/stat" -Raw
+            $started = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')[19]
+        }
+        Set-TestStatusFile -OperationId $From -NewId $id -Fields @{ state = 'Running'; pid = $PID; processStartTime = $started; updatedAt = $now; endedAt = $null; percent = 40 }
         $id
     }
 
