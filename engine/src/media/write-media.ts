@@ -3,9 +3,8 @@ import { dirname, join } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { planFatDisk } from '../formats/fat/index.js';
 import { planIso, writeIso } from '../formats/iso/index.js';
-import type { TreeDir } from '../formats/tree.js';
 import type { UndoJournal } from '../ops/operations.js';
-import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume } from '../usb/index.js';
+import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume, listTree } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -72,7 +71,7 @@ export async function checkMediaTarget(mediaType: MediaType, tree: BootMediaTree
       await checkExistingMedia(destination, options.force);
       const volume = await inspectVolume(destination);
       checkVolume(volume, tree.root, options.packageId);
-      return { sizeBytes: treeBytes(tree.root), destination: `the ${volume.fileSystem} volume at ${destination}`, erases: false };
+      return { sizeBytes: listTree(tree.root).bytes, destination: `the ${volume.fileSystem} volume at ${destination}`, erases: false };
     }
     case 'UFD+FORMAT': {
       const target = await describeDiskTarget(destination, diskTargetOptions(options));
@@ -105,10 +104,6 @@ async function checkExistingMedia(volume: string, force: boolean): Promise<void>
       throw new CmTsError('E_FILEEXISTS', path, { reason: 'the volume already holds boot media; -Force replaces them' });
     }
   }
-}
-
-function treeBytes(dir: TreeDir): number {
-  return dir.children.reduce((sum, node) => sum + (node.kind === 'file' ? node.source.sizeBytes : treeBytes(node)), 0);
 }
 
 /** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (SPEC §5.4, §5.6). */

@@ -154,13 +154,14 @@ function fat32FreeSpace(head: Uint8Array): Partial<Pick<VolumeInfo, 'freeBytes' 
   return valid && freeClusters !== 0xffffffff ? { freeBytes: freeClusters * clusterBytes, clusterBytes } : {};
 }
 
-interface CopyItem {
+export interface CopyItem {
   readonly dirs: string[];
   readonly files: Array<{ path: string; node: TreeFile }>;
   readonly bytes: number;
 }
 
-function listTree(root: TreeDir): CopyItem {
+/** The tree's folders and files (paths with `/`, the files written last at the end) and their total size. */
+export function listTree(root: TreeDir): CopyItem {
   const dirs: string[] = [];
   const files: Array<{ path: string; node: TreeFile }> = [];
   let bytes = 0;
