@@ -6,7 +6,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { planIso, writeIso } from '../engine/src/formats/iso/index.js';
+import { planIso } from '../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../engine/src/media/write-media.js';
 import { diskFileSourceSync, treeFromPaths } from '../engine/src/formats/sources.js';
 import type { FileSource, TreeDir, TreeFile } from '../engine/src/formats/tree.js';
 
@@ -34,7 +35,7 @@ const find = (path: string): TreeFile => {
   return node as TreeFile;
 };
 const plan = planIso(root, { volumeLabel: 'CMTS_BENCH', ...(bios && efi ? { boot: { bios: { file: find(bios) }, uefi: { file: find(efi) } } } : {}) });
-writeIso(plan, out, { force: true }).catch((err: unknown) => {
+writeIsoFile(plan, out, { force: true }).catch((err: unknown) => {
   process.stderr.write(`${String(err)}\n`);
   process.exitCode = 1;
 });

@@ -15,7 +15,7 @@ import {
 export const DEBIAN_PACKAGES = [
   'xorriso', 'genisoimage', 'qemu-system-x86', 'ovmf', 'mtools', 'dosfstools', 'exfatprogs',
   'ntfs-3g', 'fusefat', 'wimtools', 'udftools', 'p7zip-full', 'libarchive-tools', 'osslsigncode',
-  'python3-pefile', 'fdisk', 'binutils', 'openssl',
+  'python3-pefile', 'fdisk', 'binutils', 'openssl', 'procps',
   // nasm assembles build/bootcode (the MBR and FAT32 boot code); a test re-assembles and compares
   'nasm',
   // python3 runs test/module/Send-CtrlC.py (pwsh on a pseudo-terminal, a real Ctrl+C)

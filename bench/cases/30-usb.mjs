@@ -40,14 +40,15 @@ try {
     import { readdirSync, statSync } from 'node:fs';
     import { join, relative } from 'node:path';
     import { diskFileSource, treeFromPaths } from ${JSON.stringify(join(root, 'engine/src/formats/sources.ts'))};
-    import { planFatDisk, writeFatDisk } from ${JSON.stringify(join(root, 'engine/src/formats/fat/index.ts'))};
+    import { planFatDisk } from ${JSON.stringify(join(root, 'engine/src/formats/fat/index.ts'))};
+    import { writeFatDiskTo } from ${JSON.stringify(join(root, 'engine/src/usb/index.ts'))};
     const [src, out, size] = process.argv.slice(2);
     const paths = [];
     const walk = (d) => { for (const n of readdirSync(d)) { const p = join(d, n); statSync(p).isDirectory() ? walk(p) : paths.push(p); } };
     walk(src);
     const entries = await Promise.all(paths.map(async (p) => [relative(src, p), await diskFileSource(p)]));
     const plan = planFatDisk(treeFromPaths(entries), { diskSizeBytes: Number(size), volumeLabel: 'CMTSUSB', volumeId: 1 });
-    await writeFatDisk(plan, { path: out, kind: 'image' }, { force: true });
+    await writeFatDiskTo(plan, { path: out, kind: 'image' }, { force: true });
   `);
   const cli = join(work, 'usb-cli.mjs');
   await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: cli, logLevel: 'error' });
@@ -63,7 +64,7 @@ try {
     return { seconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), rss };
   };
   const cases = {
-    'CmTsMedia writeFatDisk': `node '${cli}' '${tree}' '${img}' ${imageMiB << 20}`,
+    'CmTsMedia writeFatDiskTo (inner function)': `node '${cli}' '${tree}' '${img}' ${imageMiB << 20}`,
     'sfdisk + mkfs.fat + mcopy': `truncate -s ${imageMiB}M '${img}' && printf 'label: dos\\nstart=2048, type=c, bootable\\n' | sfdisk -q '${img}' && ` +
       `mkfs.fat -F 32 -n CMTSUSB --offset 2048 -h 2048 '${img}' ${(imageMiB * 2048 - 2048) / 2} >/dev/null && MTOOLS_SKIP_CHECK=1 mcopy -s -m -i '${img}@@1M' '${tree}'/* ::/ && sync '${img}'`,
   };

@@ -5,7 +5,7 @@ import { afterEach, beforeEach } from 'vitest';
 
 /**
  * A fresh per-user state folder for each test of the calling file (CMTSMEDIA_STATE_DIR, which
- * engine/src/ops/state-root.ts reads), removed afterwards with the variables named in `alsoUnset`.
+ * engine/src/system/state-root.ts reads), removed afterwards with the variables named in `alsoUnset`.
  * Returns a function giving the current folder.
  */
 export function useTempStateDir(prefix: string, alsoUnset: readonly string[] = []): () => string {

@@ -1,19 +1,16 @@
-import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createMediaCertificate, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
-import { lockDestination, type DestinationLock } from '../ops/locks.js';
-import { readSmallFile } from '../ops/small-file.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
+import { checkFileDestination, isFileDestination } from '../output/check.js';
 import { refuseInputAsDestination } from '../output/inputs.js';
-import { checkCombinations, checkPfxValidity } from './request-rules.js';
-import type { FieldType, Params } from '../protocol/params.js';
-import type { RequestContext } from '../protocol/server.js';
+import { lockDestination, type DestinationLock } from '../output/lock.js';
+import type { JobContext } from '../system/job.js';
+import { readSmallFile } from '../system/small-file.js';
 import { loadSiteCatalog, resolveBootMedia, type ResolvedBootMedia } from '../site/index.js';
-import { type DiskFacts, describeDiskTarget, type DiskTargetDescription, resolveDestinationPath, volumeIdentity } from '../usb/index.js';
+import { describeDiskTarget, type DiskTargetDescription, resolveDestinationPath, volumeIdentity } from '../usb/index.js';
 import type { Firmware } from './boot-files.js';
 import { bootImageSource, explainDamagedCopy } from './boot-image-source.js';
 import { type BootMediaTree, planBootMediaTree } from './boot-tree.js';
@@ -21,80 +18,20 @@ import { checkMediaLabel, checkOptions, generateFiles, listPrestartFolder, siteC
 import { checkConnectionOptions } from './connection-options.js';
 import { manifestFacts, withManifest } from './manifest.js';
 import { ProgressReporter } from './progress.js';
+import type { CreateBootMediaParams, DescribeDiskParams } from './request.js';
+import { checkCombinations, checkPfxValidity } from './request-rules.js';
 import { checkMediaTarget, type MediaTargetOptions, writeMedia, writeStepInfo, type MediaType } from './write-media.js';
 
-import { mediaTypes } from './write-media.js';
-
-/**
- * UFD+FORMAT on Windows: the disk's facts as the module read them with Get-Disk/Get-Partition
- * (docs/usb.md). Every field of DiskFacts, nothing else.
- */
-const diskFactsFields = {
-  path: 'string',
-  sizeBytes: 'count',
-  type: 'string',
-  removable: 'boolean',
-  hotplug: 'boolean',
-  transport: 'stringOrNull',
-  readOnly: 'boolean',
-  model: 'stringOrNull',
-  systemDisk: 'boolean',
-  mounted: 'stringList',
-} as const satisfies Record<keyof DiskFacts, FieldType>;
-
-/** The parameters that say what a UFD+FORMAT destination is; createBootMedia and describeDisk share them. */
-const diskTargetParams = {
-  /** UFD+FORMAT to a new disk image file: its size. */
-  imageSizeBytes: { type: 'count' },
-  /** UFD+FORMAT: let a loop device count as a removable disk (labs and tests; never the default). */
-  allowLoopDevices: { type: 'boolean' },
-  /** UFD+FORMAT to a Windows disk: its facts (the engine does not query Windows). */
-  disk: { type: 'object', fields: diskFactsFields },
-} as const;
+export type { CreateBootMediaParams } from './request.js';
 
 /** describeDisk: what UFD+FORMAT would write to, checked as a creation checks it (the module's prompt names it). */
-export const describeDiskParams = {
-  destinationPath: { type: 'string', required: true },
-  ...diskTargetParams,
-} as const;
-
-export function describeDisk(params: Params<typeof describeDiskParams>): Promise<DiskTargetDescription> {
+export function describeDisk(params: DescribeDiskParams): Promise<DiskTargetDescription> {
   return describeDiskTarget(resolveDestinationPath(params.destinationPath), {
     ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
     ...(params.disk ? { disk: params.disk } : {}),
     allowLoopDevices: params.allowLoopDevices === true,
   });
 }
-
-/** createBootMedia's parameters: the cmdlet's names in camelCase (SPEC §6). */
-export const createBootMediaParams = {
-  mediaType: { type: 'string', required: true, values: mediaTypes },
-  destinationPath: { type: 'string', required: true },
-  bootImageId: { type: 'string', required: true },
-  siteCatalog: { type: 'string', required: true },
-  mediaPassword: { type: 'string', secret: true },
-  certificatePath: { type: 'string' },
-  certificatePassword: { type: 'string', secret: true },
-  certificateValidStart: { type: 'datetime' },
-  certificateValidEnd: { type: 'datetime' },
-  mediaLabel: { type: 'string' },
-  variables: { type: 'stringMap' },
-  /** The console media wizard's options (docs/media.md, "Options"). */
-  mediaMode: { type: 'string', values: ['Static', 'Dynamic'] },
-  managementPoints: { type: 'stringList' },
-  distributionPoint: { type: 'string' },
-  allowUnknownMachine: { type: 'boolean' },
-  allowUnattended: { type: 'boolean' },
-  prestartCommand: { type: 'string' },
-  prestartFolder: { type: 'string' },
-  noPrompt: { type: 'boolean' },
-  bootEx: { type: 'boolean' },
-  connectionOptions: { type: 'stringMap', secret: true },
-  force: { type: 'boolean' },
-  ...diskTargetParams,
-} as const;
-
-export type CreateBootMediaParams = Params<typeof createBootMediaParams>;
 
 export interface BootMediaResult {
   operationId: string;
@@ -170,7 +107,7 @@ interface PreparedMedia {
  * fails before any byte is written.
  */
 async function prepareMedia(
-  params: CreateBootMediaParams, request: CheckedRequest, context: RequestContext, progress: ProgressReporter, environment: MediaEnvironment,
+  params: CreateBootMediaParams, request: CheckedRequest, context: JobContext, progress: ProgressReporter, environment: MediaEnvironment,
   /** Called once the destination is checked, before the boot image and the certificate: where a creation locks it. */
   destinationChecked: () => void = () => {},
 ): Promise<PreparedMedia> {
@@ -187,7 +124,7 @@ async function prepareMedia(
     ...(params.certificatePath ? [{ what: 'the PFX (certificatePath)', path: resolve(params.certificatePath) }] : []),
     ...(params.prestartFolder ? [{ what: 'the prestart folder (prestartFolder)', path: resolve(params.prestartFolder), folder: true }] : []),
   ]);
-  if (params.mediaType === 'CD') await checkCdDestination(request.destinationPath, params.force === true);
+  if (params.mediaType === 'CD') await checkFileDestination(request.destinationPath, params.force === true);
   destinationChecked();
 
   progress.next();
@@ -224,7 +161,7 @@ async function prepareMedia(
   }
 }
 
-function warnAboutOptions(params: CreateBootMediaParams, context: RequestContext): void {
+function warnAboutOptions(params: CreateBootMediaParams, context: JobContext): void {
   if (params.mediaPassword === undefined || params.mediaPassword === '') {
     context.event('warning', { message: 'No media password: the media variables and the media certificate\'s private key are protected only by a publicly known key. Anyone holding the media can use them. Pass -MediaPassword for real deployments.' });
   }
@@ -233,7 +170,7 @@ function warnAboutOptions(params: CreateBootMediaParams, context: RequestContext
   }
 }
 
-function writeOptions(params: CreateBootMediaParams, request: CheckedRequest, media: PreparedMedia, environment: MediaEnvironment, context: RequestContext): MediaTargetOptions {
+function writeOptions(params: CreateBootMediaParams, request: CheckedRequest, media: PreparedMedia, environment: MediaEnvironment, context: JobContext): MediaTargetOptions {
   return {
     label: request.label,
     timestamp: environment.fixedTimestamp ?? request.started,
@@ -263,14 +200,14 @@ function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, m
 }
 
 /** One boot media creation, from the request to the media at the destination (docs/media.md). */
-export async function createBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaResult> {
+export async function createBootMedia(params: CreateBootMediaParams, context: JobContext, environment = defaultEnvironment): Promise<BootMediaResult> {
   const request = checkRequest(params, environment);
   sweepOperations((message) => context.event('warning', { message }), Date.now(), volumeIdentity);
   const operation = new Operation({ mediaType: params.mediaType, destinationPath: request.destinationPath, bootImageId: params.bootImageId });
   context.event('started', { operationId: operation.id });
   const progress = new ProgressReporter(context, operation, steps(params.mediaType));
   // stops the creation on a cancel and when its status can no longer be written (a full disk)
-  const running: RequestContext = { ...context, signal: AbortSignal.any([context.signal, operation.signal]) };
+  const running: JobContext = { ...context, signal: AbortSignal.any([context.signal, operation.signal]) };
   let lock: DestinationLock | undefined;
   let media: PreparedMedia | undefined;
   try {
@@ -310,7 +247,7 @@ export interface BootMediaCheck extends ReturnType<typeof describeMedia> {
  * files, certificate and its password, destination, its room and device safety), with the same typed
  * errors; no operation, no lock, no byte written.
  */
-export async function checkBootMedia(params: CreateBootMediaParams, context: RequestContext, environment = defaultEnvironment): Promise<BootMediaCheck> {
+export async function checkBootMedia(params: CreateBootMediaParams, context: JobContext, environment = defaultEnvironment): Promise<BootMediaCheck> {
   const request = checkRequest(params, environment);
   const progress = new ProgressReporter(context, undefined, steps(params.mediaType).slice(0, 4));
   let media: PreparedMedia | undefined;
@@ -324,33 +261,10 @@ export async function checkBootMedia(params: CreateBootMediaParams, context: Req
 }
 
 /** A firmware the media will not boot is said in a warning and the log, never dropped silently. */
-function reportFirmware(tree: BootMediaTree, context: RequestContext, progress: ProgressReporter): void {
+function reportFirmware(tree: BootMediaTree, context: JobContext, progress: ProgressReporter): void {
   for (const { firmware, files } of tree.missingFirmware) {
     const message = `The media will not boot on ${firmware} firmware: the boot image lacks ${files.join(', ')}.`;
     context.event('warning', { message });
     progress.log(message);
   }
-}
-
-/** Whether the destination is (or becomes) a file, locked beside it; else a volume or a disk (ops/locks.ts). */
-function isFileDestination(mediaType: string, path: string, windowsDisk: boolean): boolean {
-  if (mediaType === 'CD') return true;
-  if (mediaType === 'UFD' || windowsDisk || /^\\\\[.?]\\|^[A-Za-z]:\\?$/.test(path)) return false;
-  try {
-    const info = statSync(path, { throwIfNoEntry: false });
-    return !info || info.isFile();
-  } catch {
-    return true; // unreadable: the write reports why
-  }
-}
-
-/** A CD destination is a file path whose folder exists; an existing file needs force. */
-async function checkCdDestination(path: string, force: boolean): Promise<void> {
-  const folder = await stat(dirname(path)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new CmTsError('E_PATHNOTFOUND', dirname(path));
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is a folder; give the path of the .iso file to create`);
-  // With force the ISO is renamed over the destination: never over a device node, pipe or socket (/dev/sda, /dev/null).
-  if (existing && !existing.isFile()) throw new CmTsError('E_INVALIDARG', `destinationPath ${path} is not a regular file; give the path of the .iso file to create`);
-  if (existing && !force) throw new CmTsError('E_FILEEXISTS', path);
 }

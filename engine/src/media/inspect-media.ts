@@ -9,51 +9,28 @@ import { decodeManifest, manifestPath, type MediaManifest } from '../formats/man
 import { mediaPfxPassword, tsmBootstrapNames } from '../formats/mediavars/index.js';
 import { parseMediaLabel, parseTsmBootstrapIni, readMediaVariables, type TsmBootstrapFacts } from '../formats/mediavars/readback.js';
 import type { ReadFile } from '../formats/readback/volume.js';
-import type { Params } from '../protocol/params.js';
-import type { RequestContext } from '../protocol/server.js';
+import type { JobContext } from '../system/job.js';
 import { loadSiteCatalog } from '../site/index.js';
+import type { BootMediaInfo } from './media-info.js';
 import { checkStaleness } from './media-staleness.js';
+
+export type { BootMediaInfo } from './media-info.js';
 import { openMedia, type OpenedMedia } from './open-media.js';
 
-export const inspectMediaParams = {
-  path: { type: 'string', required: true },
-  mediaPassword: { type: 'string', secret: true },
-  siteCatalog: { type: 'string' },
-  /** Seconds before the certificate's NotAfter from which it counts as due for renewal; default 30 days. */
-  certificateRenewalSeconds: { type: 'count' },
-} as const;
-
-export interface BootMediaInfo {
+export interface InspectMediaParams {
   path: string;
-  container: 'iso' | 'disk' | 'folder';
-  fileSystem: string;
-  mediaType: string | null;
-  label: string | null;
-  mediaGuid: string | null;
-  siteCode: string | null;
-  managementPoints: string[];
-  mediaMode: 'Static' | 'Dynamic' | null;
-  bootImageId: string | null;
-  bootImageVersion: number | null;
-  architecture: string | null;
-  biosBootable: boolean;
-  uefiBootable: boolean;
-  passwordProtected: boolean | null;
-  unattended: boolean | null;
-  certificateThumbprint: string | null;
-  certificateNotAfter: string | null;
-  creator: string | null;
-  filesVerified: number;
-  problems: string[];
-  notes: string[];
-  isValid: boolean;
+  mediaPassword?: string | undefined;
+  siteCatalog?: string | undefined;
+  /** Seconds before the certificate's NotAfter from which it counts as due for renewal; default 30 days. */
+  certificateRenewalSeconds?: number | undefined;
 }
+
 
 const variablesPath = 'SMS\\data\\Variables.dat';
 const bootstrapPath = 'SMS\\data\\TsmBootstrap.ini';
 const defaultRenewalSeconds = 30 * 24 * 3600;
 
-export async function inspectMedia(params: Params<typeof inspectMediaParams>, context: RequestContext, now = new Date()): Promise<BootMediaInfo> {
+export async function inspectMedia(params: InspectMediaParams, context: JobContext, now = new Date()): Promise<BootMediaInfo> {
   const path = resolve(params.path);
   const media = await openMedia(path);
   try {
@@ -204,7 +181,7 @@ function crossCheck(info: BootMediaInfo, m: MediaManifest): void {
   if (info.managementPoints.length === 0) info.managementPoints = [...m.managementPoints];
 }
 
-async function verifyFiles(media: OpenedMedia, info: BootMediaInfo, manifest: MediaManifest | null, context: RequestContext): Promise<void> {
+async function verifyFiles(media: OpenedMedia, info: BootMediaInfo, manifest: MediaManifest | null, context: JobContext): Promise<void> {
   if (!manifest) return;
   const listed: Array<{ expected: MediaManifest['files'][number]; file: ReadFile }> = [];
   for (const expected of manifest.files) {

@@ -10,7 +10,7 @@ import type { TreeDir, TreeFile, TreeNode } from '../formats/tree.js';
 import type { ResolvedBootMedia } from '../site/index.js';
 import { engineVersion } from '../version.js';
 import type { BootMediaTree } from './boot-tree.js';
-import type { CreateBootMediaParams } from './create-boot-media.js';
+import type { CreateBootMediaParams } from './request.js';
 
 export type ManifestFacts = Omit<MediaManifest, 'files' | 'schemaVersion' | 'creator'>;
 

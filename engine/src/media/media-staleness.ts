@@ -5,7 +5,7 @@
  */
 import type { MediaManifest } from '../formats/manifest/index.js';
 import type { SiteCatalog } from '../site/index.js';
-import type { BootMediaInfo } from './inspect-media.js';
+import type { BootMediaInfo } from './media-info.js';
 
 export interface StalenessOptions {
   now: Date;

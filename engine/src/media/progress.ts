@@ -1,11 +1,11 @@
 import type { Operation } from '../ops/operations.js';
-import type { RequestContext } from '../protocol/server.js';
+import type { JobContext } from '../system/job.js';
 
 const bytesPerEvent = 64 * 1024 * 1024;
 
 /**
  * Progress of one creation: named steps, each with a share of the whole. Events go to the client
- * and the operation's status file, at most one per whole percent or per 64 MiB (SPEC §6).
+ * and the operation's status file, at most one per whole percent or per 64 MiB (docs/protocol.md).
  */
 export class ProgressReporter {
   private step = 0;
@@ -15,7 +15,7 @@ export class ProgressReporter {
   private readonly totalShare: number;
 
   constructor(
-    private readonly context: RequestContext,
+    private readonly context: JobContext,
     /** Undefined for a check (-WhatIf): events only, no status file. */
     private readonly operation: Operation | undefined,
     private readonly steps: ReadonlyArray<{ info: string; share: number }>,

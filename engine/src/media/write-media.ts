@@ -1,9 +1,11 @@
-import { access, constants, stat, statfs } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CmTsError, fromSystemError } from '../errors/index.js';
+import { CmTsError } from '../errors/index.js';
 import { planFatDisk } from '../formats/fat/index.js';
-import { planIso, writeIso } from '../formats/iso/index.js';
-import type { UndoJournal } from '../ops/operations.js';
+import { type IsoPlan, planIso, writeIso } from '../formats/iso/index.js';
+import { checkRoom } from '../output/check.js';
+import type { UndoJournal } from '../output/undo.js';
+import { writeOutput } from '../output/write-output.js';
 import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume, listTree } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { ProgressReporter } from './progress.js';
@@ -81,17 +83,6 @@ export async function checkMediaTarget(mediaType: MediaType, tree: BootMediaTree
   }
 }
 
-/** A folder the ISO can be written into: writable, with room for it (statfs). */
-async function checkRoom(folder: string, sizeBytes: number, packageId: string): Promise<void> {
-  await access(folder, constants.W_OK).catch((err: unknown) => {
-    throw fromSystemError(err, folder);
-  });
-  const stats = await statfs(folder);
-  const freeBytes = stats.bavail * stats.bsize;
-  if (stats.blocks > 0 && freeBytes < sizeBytes) {
-    throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', packageId, { reason: `the ISO needs ${sizeBytes} bytes and ${folder} has ${freeBytes} free`, sizeBytes, freeBytes });
-  }
-}
 
 /**
  * -Force means one thing for every media type: replace existing media (docs/module.md). On a UFD
@@ -106,7 +97,7 @@ async function checkExistingMedia(volume: string, force: boolean): Promise<void>
   }
 }
 
-/** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (SPEC §5.4, §5.6). */
+/** The last step of every creation: the same tree, as an ISO, onto a volume, or as a whole disk (docs/media.md). */
 export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, destination: string, options: WriteMediaOptions): Promise<{ bytesWritten: number }> {
   const { progress, signal, journal } = options;
   const onProgress = (done: number, total: number) => progress.advance(done, total);
@@ -116,7 +107,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
     case 'CD': {
       const plan = isoPlan(tree, options);
       progress.log(`ISO image of ${plan.sizeBytes} bytes to ${destination}`);
-      return writeIso(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile });
+      return writeIsoFile(plan, destination, { force: options.force, signal, onProgress, onTemporaryFile });
     }
     case 'UFD': {
       await checkExistingMedia(destination, options.force);
@@ -140,4 +131,20 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
       return { bytesWritten };
     }
   }
+}
+
+export interface IsoFileOptions {
+  /** Replace an existing file. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Told the temporary file's path before it is created (output/atomic-file.ts). */
+  onTemporaryFile?: ((path: string) => void) | undefined;
+}
+
+/** A planned ISO image as a file that appears at `path` only when complete and flushed. */
+export function writeIsoFile(plan: IsoPlan, path: string, options: IsoFileOptions = {}): Promise<{ bytesWritten: number }> {
+  const { signal, onProgress } = options;
+  const target = { kind: 'file' as const, path, sizeBytes: plan.sizeBytes, force: options.force ?? false, onTemporaryFile: options.onTemporaryFile };
+  return writeOutput(target, { signal, onProgress: onProgress && ((done) => onProgress(done, plan.sizeBytes)) }, (sink) => writeIso(plan, sink, { signal }));
 }

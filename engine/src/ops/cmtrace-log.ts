@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stateFolder } from './state-root.js';
+import { stateFolder } from '../system/state-root.js';
 
 /** CMTrace's entry types: what its Type column shows as information, warning and error. */
 export type CmTraceType = 1 | 2 | 3;

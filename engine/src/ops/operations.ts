@@ -3,14 +3,14 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CmTsError, errorRow, fromSystemError } from '../errors/index.js';
-import { currentProcess, processRunning } from './process-identity.js';
+import { currentProcess, processRunning } from '../system/process-identity.js';
 import { type OperationRecord, type OperationState, parseRecord, type StoredRecord, type Warn } from './record.js';
-import { stateFolder } from './state-root.js';
-import { overwritePrivateFile, readTrustedFile, writePrivateFile } from './trust.js';
-import { replayUndo, stepPaths, type UndoJournal, type UndoStep } from './undo.js';
+import { stateFolder } from '../system/state-root.js';
+import { overwritePrivateFile, readTrustedFile, writePrivateFile } from '../system/trust.js';
+import { replayUndo, stepPaths, type UndoJournal, type UndoStep } from '../output/undo.js';
 
-export type { UndoJournal, UndoStep } from './undo.js';
-export { replayUndo } from './undo.js';
+export type { UndoJournal, UndoStep } from '../output/undo.js';
+export { replayUndo } from '../output/undo.js';
 export type { OperationRecord, OperationState } from './record.js';
 
 
@@ -42,7 +42,7 @@ function writeRecord(record: OperationRecord): void {
   writePrivateFile(recordPath(record.operationId), JSON.stringify(stored, null, 1));
 }
 
-/** A status file, if the engine may trust it (ops/trust.ts, ops/record.ts); else undefined and a warning. */
+/** A status file, if the engine may trust it (system/trust.ts, ops/record.ts); else undefined and a warning. */
 function readRecord(path: string, warn: Warn): OperationRecord | undefined {
   const read = readTrustedFile(path, maxRecordBytes);
   const parsed = 'text' in read ? parseRecord(read.text, path) : read.problem;

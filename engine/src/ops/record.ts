@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { UndoStep } from './undo.js';
+import type { UndoStep } from '../output/undo.js';
 
 export type OperationState = 'Running' | 'Succeeded' | 'Failed' | 'Canceled' | 'Interrupted';
 
@@ -11,7 +11,7 @@ export interface OperationRecord {
   destinationPath: string;
   bootImageId: string;
   pid: number;
-  /** With pid, which process runs the operation (ops/process-identity.ts); null where the OS does not tell. */
+  /** With pid, which process runs the operation (system/process-identity.ts); null where the OS does not tell. */
   processStartTime: string | null;
   computerName: string;
   startedAt: string;

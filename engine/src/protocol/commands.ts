@@ -1,11 +1,12 @@
 import { describeBootImages } from '../media/boot-images.js';
-import { checkBootMedia, createBootMedia, createBootMediaParams, describeDisk, describeDiskParams } from '../media/create-boot-media.js';
-import { inspectMedia, inspectMediaParams } from '../media/inspect-media.js';
+import { checkBootMedia, createBootMedia, describeDisk } from '../media/create-boot-media.js';
+import { inspectMedia } from '../media/inspect-media.js';
 import { removeStatus } from '../ops/remove-status.js';
 import { checkConnectionOptions } from '../media/connection-options.js';
 import { getStatus } from '../ops/status.js';
-import { writeSiteCatalog, writeSiteCatalogParams } from '../site/live/write-catalog.js';
+import { writeSiteCatalog } from '../site/live/write-catalog.js';
 import { engineFacts } from '../version.js';
+import { createBootMediaParams, describeDiskParams, inspectMediaParams, writeSiteCatalogParams } from './command-params.js';
 import * as results from './messages.js';
 import { loggedCommand, logParams } from './logged-command.js';
 import { command, type Command, type Server } from './server.js';

@@ -1,6 +1,7 @@
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { LineSplitter } from './lines.js';
 import { validateParams, type ParamSpecs, type Params } from './params.js';
+import type { JobContext } from '../system/job.js';
 import type { Infer, Shape } from './shape.js';
 import { LineWriter } from './writer.js';
 
@@ -10,10 +11,9 @@ export const maxLineBytes = 1 << 20;
 export type RequestId = string | number;
 
 /** What a running command may tell its client before its one result or error. */
-export interface RequestContext {
+/** A job's context (system/job.ts), for one request. */
+export interface RequestContext extends JobContext {
   readonly id: RequestId;
-  readonly signal: AbortSignal;
-  event(name: 'started' | 'progress' | 'log' | 'warning', fields: Record<string, unknown>): void;
 }
 
 export interface Command<S extends ParamSpecs = ParamSpecs> {

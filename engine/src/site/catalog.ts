@@ -3,7 +3,7 @@
  * site that boot media need. Loading checks the structure only; the SDK's site errors
  * (NODEFAULTMP, NOMPCERTS, ...) come from resolveBootMedia, which reads the files.
  */
-import { readSmallFile } from '../ops/small-file.js';
+import { readSmallFile } from '../system/small-file.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { CmTsError } from '../errors/index.js';
 

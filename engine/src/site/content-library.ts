@@ -8,7 +8,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readSmallFile } from '../ops/small-file.js';
+import { readSmallFile } from '../system/small-file.js';
 
 export interface ContentLibraryFile {
   /** The file's bytes: FileLib\<hash[0..3]>\<hash>. */

@@ -5,7 +5,7 @@
  * certificate (NOSITESIGNCERT), then the boot image package on its DPs (MISSINGPACKAGE).
  */
 import { stat } from 'node:fs/promises';
-import { readSmallFile } from '../ops/small-file.js';
+import { readSmallFile } from '../system/small-file.js';
 import { readCertificates } from '../certs/index.js';
 import { CmTsError } from '../errors/index.js';
 import type { Architecture, CatalogBootImage, CatalogDistributionPoint, CatalogManagementPoint, SiteCatalog, UnknownMachines } from './catalog.js';

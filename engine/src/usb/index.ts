@@ -4,6 +4,7 @@
  */
 import { planFatDisk, writeFatDisk, type FatDiskPlan } from '../formats/fat/index.js';
 import type { TreeDir } from '../formats/tree.js';
+import { writeOutput } from '../output/write-output.js';
 import { type DiskTarget, type DiskTargetOptions, resolveDiskTarget } from './device.js';
 import { volumeIdentity } from './identity.js';
 import { checkVolume, copyTreeToVolume, type CopyOptions, inspectVolume, type VolumeFacts, type VolumeInfo } from './volume.js';
@@ -38,13 +39,34 @@ export async function formatUsbDisk(root: TreeDir, destination: string, options:
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
     ...(options.packageId !== undefined ? { packageId: options.packageId } : {}),
   });
-  const { bytesWritten } = await writeFatDisk(plan, { path: target.path, kind: target.kind }, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    force: options.force ?? false,
-    ...(options.onTemporaryFile ? { onTemporaryFile: options.onTemporaryFile } : {}),
-  });
+  const { bytesWritten } = await writeFatDiskTo(plan, target, options);
   return { target, plan, bytesWritten };
+}
+
+export interface FatDiskWriteOptions {
+  /** Replace an existing image file. */
+  force?: boolean;
+  signal?: AbortSignal;
+  /** Bytes written so far of the plan's endOfDataBytes. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  onTemporaryFile?: (path: string) => void;
+  bufferBytes?: number;
+}
+
+/**
+ * A planned FAT disk onto its target: an image file (a temporary file beside it, renamed into
+ * place; a new one gets the plan's disk size) or a device checked safe before (resolveDiskTarget).
+ */
+export function writeFatDiskTo(plan: FatDiskPlan, target: Pick<DiskTarget, 'path' | 'kind'>, options: FatDiskWriteOptions = {}): Promise<{ bytesWritten: number }> {
+  const total = plan.endOfDataBytes;
+  const output = target.kind === 'image'
+    ? { kind: 'file' as const, path: target.path, sizeBytes: plan.diskSizeBytes, force: options.force ?? false, onTemporaryFile: options.onTemporaryFile }
+    : { kind: 'device' as const, path: target.path, sizeBytes: plan.diskSizeBytes };
+  return writeOutput(output, {
+    signal: options.signal,
+    onProgress: options.onProgress && ((done) => options.onProgress?.(done, total)),
+    ...(options.bufferBytes ? { bufferBytes: options.bufferBytes } : {}),
+  }, (sink) => writeFatDisk(plan, sink, { signal: options.signal }));
 }
 
 /** UFD: inspect and check the mounted volume, then copy the tree onto it. */

@@ -14,7 +14,7 @@ import { CmTsError, fromSystemError } from '../errors/index.js';
 import { fatBpbCommon } from '../formats/fat/index.js';
 import { maxFat32FileBytes } from '../formats/fat/plan.js';
 import { lastFilesLast, type TreeDir, type TreeFile } from '../formats/tree.js';
-import type { UndoJournal } from '../ops/operations.js';
+import type { UndoJournal } from '../output/undo.js';
 import { mountOf, readMounts, type MountEntry } from './mounts.js';
 
 export type VolumeFileSystem = 'FAT12' | 'FAT16' | 'FAT32' | 'NTFS' | 'exFAT' | 'ext' | 'unknown';

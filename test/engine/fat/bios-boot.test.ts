@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FatDiskPlan, type FatFilePlan, planFatDisk, writeFatDisk } from '../../../engine/src/formats/fat/index.js';
+import { type FatDiskPlan, type FatFilePlan, planFatDisk } from '../../../engine/src/formats/fat/index.js';
+import { writeFatDiskTo } from '../../../engine/src/usb/index.js';
 import { longEntryCount } from '../../../engine/src/formats/fat/names.js';
 import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
@@ -44,7 +45,7 @@ function biosTree(withBootmgr: boolean) {
 async function writeImage(name: string, diskSizeBytes: number, withBootmgr = true): Promise<{ path: string; plan: FatDiskPlan }> {
   const plan = planFatDisk(biosTree(withBootmgr), { diskSizeBytes, volumeLabel: 'CmTs BIOS', volumeId: 0x5eab1005 });
   const path = join(work.dir, name);
-  await writeFatDisk(plan, { path, kind: 'image' });
+  await writeFatDiskTo(plan, { path, kind: 'image' });
   return { path, plan };
 }
 
@@ -207,7 +208,7 @@ describe.skipIf(noBios !== undefined)('demo media, UFD+FORMAT', () => {
   it('boot under SeaBIOS from the USB disk: the boot image\'s bootmgr is the stand-in', async () => {
     const path = join(work.dir, 'demo.img');
     const params = { mediaType: 'UFD+FORMAT', destinationPath: path, bootImageId: 'PS100005', siteCatalog: resolve('module/Demo/site.json'), imageSizeBytes: 64 * MiB } as CreateBootMediaParams;
-    await createBootMedia(params, { id: 1, signal: new AbortController().signal, event: () => undefined });
+    await createBootMedia(params, { signal: new AbortController().signal, event: () => undefined });
     const r = await bootUsbBios(path, bios);
     expect(r.serial).toContain('CMTS-DEMO-BOOTMGR-TAIL-OK');
     expect(r, r.serial).toMatchObject({ passed: true, marker: 'CMTS-DEMO-USB-BIOS-OK', exitCode: 33 });

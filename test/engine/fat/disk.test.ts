@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCmTsError } from '../../../engine/src/errors/index.js';
-import { planFatDisk, writeFatDisk } from '../../../engine/src/formats/fat/index.js';
+import { planFatDisk } from '../../../engine/src/formats/fat/index.js';
 import { treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
-import { formatUsbDisk } from '../../../engine/src/usb/index.js';
+import { formatUsbDisk, writeFatDiskTo } from '../../../engine/src/usb/index.js';
 import { bootUsbUefi, qemuUnavailable } from '../../helpers/qemu.js';
 import { have, isRoot, mediaTree, run, scratch, sh } from './tools.js';
 
@@ -46,7 +46,7 @@ describe('a UFD+FORMAT image', () => {
   beforeAll(async () => {
     const plan = planFatDisk(tree, { ...options, diskSizeBytes: 80 * MiB });
     const progress: number[] = [];
-    await writeFatDisk(plan, { path: image, kind: 'image' }, { onProgress: (done) => progress.push(done) });
+    await writeFatDiskTo(plan, { path: image, kind: 'image' }, { onProgress: (done) => progress.push(done) });
     expect(progress.at(-1)).toBe(plan.endOfDataBytes);
   });
 
@@ -80,7 +80,7 @@ describe('a UFD+FORMAT image', () => {
 
   it('is byte-identical when written twice with the same inputs', async () => {
     const again = join(work.dir, 'again.img');
-    await writeFatDisk(planFatDisk(tree, { ...options, diskSizeBytes: 80 * MiB }), { path: again, kind: 'image' });
+    await writeFatDiskTo(planFatDisk(tree, { ...options, diskSizeBytes: 80 * MiB }), { path: again, kind: 'image' });
     expect(Buffer.compare(readFileSync(again), readFileSync(image))).toBe(0);
   });
 
@@ -91,7 +91,7 @@ describe('a UFD+FORMAT image', () => {
   }, 120_000);
 });
 
-describe('writeFatDisk failure handling', () => {
+describe('writeFatDiskTo failure handling', () => {
   it('leaves no file when canceled or when a source changes size, and keeps an existing image without force', async () => {
     let calls = 0;
     const controller = new AbortController();
@@ -108,15 +108,15 @@ describe('writeFatDisk failure handling', () => {
     };
     const target = join(work.dir, 'canceled.img');
     const plan = planFatDisk(treeFromPaths([['big.bin', slow]]), { ...options, diskSizeBytes: 64 * MiB });
-    await expect(writeFatDisk(plan, { path: target, kind: 'image' }, { signal: controller.signal })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    await expect(writeFatDiskTo(plan, { path: target, kind: 'image' }, { signal: controller.signal })).rejects.toMatchObject({ code: 'E_CANCELLED' });
     const short: FileSource = { sizeBytes: 10, origin: 'short.bin', async *open() { yield new Uint8Array(5); } };
     const plan2 = planFatDisk(treeFromPaths([['short.bin', short]]), { ...options, diskSizeBytes: 64 * MiB });
-    await expect(writeFatDisk(plan2, { path: target, kind: 'image' })).rejects.toMatchObject({ code: 'CMTSMEDIA_E_SOURCECHANGED' });
+    await expect(writeFatDiskTo(plan2, { path: target, kind: 'image' })).rejects.toMatchObject({ code: 'CMTSMEDIA_E_SOURCECHANGED' });
     expect(readdirSync(work.dir).filter((n) => n.startsWith('.canceled'))).toEqual([]);
     expect(existsSync(target)).toBe(false);
 
     writeFileSync(target, 'keep me');
-    const err = await writeFatDisk(plan2, { path: target, kind: 'image' }).catch((e: unknown) => e);
+    const err = await writeFatDiskTo(plan2, { path: target, kind: 'image' }).catch((e: unknown) => e);
     expect(isCmTsError(err, 'E_FILEEXISTS')).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe('keep me');
   });

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planIso, writeIso } from '../../../engine/src/formats/iso/index.js';
+import { planIso } from '../../../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../../../engine/src/media/write-media.js';
 import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { TreeFile } from '../../../engine/src/formats/tree.js';
 import { bootIsoBios, bootIsoUefi, qemuUnavailable } from '../../helpers/qemu.js';
@@ -24,7 +25,7 @@ async function image(name: string, hidden: boolean): Promise<string> {
   const file = (path: string, source: typeof etfsboot): TreeFile => (hidden ? { kind: 'file', name: path, source } : findFile(root, path));
   const plan = planIso(root, { volumeLabel: 'CmTs boot', timestamp: fixedTime, boot: { bios: { file: file('boot/etfsboot.com', etfsboot) }, uefi: { file: file('efi/microsoft/boot/efisys.bin', efisys) } } });
   const path = join(work.dir, name);
-  await writeIso(plan, path);
+  await writeIsoFile(plan, path);
   return path;
 }
 

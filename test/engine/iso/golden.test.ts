@@ -7,7 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planIso, writeIso } from '../../../engine/src/formats/iso/index.js';
+import { planIso } from '../../../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../../../engine/src/media/write-media.js';
 import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import { findFile, fixedTime, pseudoRandom, scratch, sha256 } from './helpers.js';
 
@@ -37,7 +38,7 @@ async function build(udf: boolean): Promise<Uint8Array> {
     boot: { bios: { file: findFile(root, 'boot/etfsboot.com') }, uefi: { file: findFile(root, 'efi/microsoft/boot/efisys.bin') } },
   });
   const path = join(work.dir, `golden-${udf}.iso`);
-  await writeIso(plan, path, { force: true });
+  await writeIsoFile(plan, path, { force: true });
   return readFileSync(path);
 }
 

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planIso, writeIso } from '../../../engine/src/formats/iso/index.js';
+import { planIso } from '../../../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../../../engine/src/media/write-media.js';
 import { bufferSource, diskFileSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
 import { fixedTime, have, run, scratch } from './helpers.js';
@@ -33,7 +34,7 @@ describe('a file over 4 GiB', () => {
     closeSync(fd);
     const root = treeFromPaths([['sources/big.bin', await diskFileSource(src)], ['small.txt', bufferSource(new Uint8Array([1, 2, 3]), 'small')]], fixedTime);
     const iso = join(work.dir, 'big.iso');
-    await writeIso(planIso(root, { volumeLabel: 'big', timestamp: fixedTime }), iso);
+    await writeIsoFile(planIso(root, { volumeLabel: 'big', timestamp: fixedTime }), iso);
     // the source's hole stays a hole in the image (binary/sink.ts newFile): not 4 GiB of zeros written
     expect(statSync(iso).blocks * 512).toBeLessThan(64 << 20);
     const expected = checksumOf('cat', [src]);
@@ -60,7 +61,7 @@ describe('20,000 files', () => {
     }
     entries.push(['empty/', null]);
     const iso = join(work.dir, 'many.iso');
-    await writeIso(planIso(treeFromPaths(entries, fixedTime), { volumeLabel: 'many', timestamp: fixedTime }), iso);
+    await writeIsoFile(planIso(treeFromPaths(entries, fixedTime), { volumeLabel: 'many', timestamp: fixedTime }), iso);
     const joliet = run('xorriso', ['-read_fs', 'norock', '-indev', `stdio:${iso}`, '-find', '/', '-type', 'f']).split('\n').filter((l) => l.startsWith("'/"));
     expect(joliet.length).toBe(20_000);
     const udf = run('7z', ['l', '-slt', '-tudf', iso]).split('\n').filter((l) => l.startsWith('Path = ') && l.endsWith('.txt'));

@@ -4,10 +4,11 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, trunc
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isCmTsError, type ErrorCode } from '../../../engine/src/errors/index.js';
-import { planIso, writeIso } from '../../../engine/src/formats/iso/index.js';
+import { planIso } from '../../../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../../../engine/src/media/write-media.js';
 import { bufferSource, diskFileSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
-import { isCmTsMediaTemp } from '../../../engine/src/ops/atomic-output.js';
+import { isCmTsMediaTemp } from '../../../engine/src/output/atomic-file.js';
 import { fixedTime, pseudoRandom, scratch } from './helpers.js';
 
 const work = scratch();
@@ -31,14 +32,14 @@ function freshFolder(): string {
   return dir;
 }
 
-describe('writeIso failures', () => {
+describe('writeIsoFile failures', () => {
   it('unreadable source: E_FILENOTFOUND / E_ACCESSDENIED, no file left', async () => {
     const path = join(work.dir, 'gone.bin');
     writeFileSync(path, pseudoRandom(5000, 1));
     const source = await diskFileSource(path);
     unlinkSync(path);
     const out = freshFolder();
-    await expectFailure(writeIso(planOf([['gone.bin', source]]), join(out, 'x.iso')), 'E_FILENOTFOUND', out);
+    await expectFailure(writeIsoFile(planOf([['gone.bin', source]]), join(out, 'x.iso')), 'E_FILENOTFOUND', out);
     const denied: FileSource = {
       sizeBytes: 10, origin: 'denied.bin',
       // eslint-disable-next-line require-yield
@@ -46,7 +47,7 @@ describe('writeIso failures', () => {
         throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
       },
     };
-    await expectFailure(writeIso(planOf([['denied.bin', denied]]), join(out, 'x.iso')), 'E_ACCESSDENIED', out);
+    await expectFailure(writeIsoFile(planOf([['denied.bin', denied]]), join(out, 'x.iso')), 'E_ACCESSDENIED', out);
   });
 
   it('source shrinks or grows after planning: CMTSMEDIA_E_SOURCECHANGED', async () => {
@@ -55,14 +56,14 @@ describe('writeIso failures', () => {
     const out = freshFolder();
     const plan = planOf([['changing.bin', await diskFileSource(path)]]);
     truncateSync(path, 1 << 20);
-    await expectFailure(writeIso(plan, join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
+    await expectFailure(writeIsoFile(plan, join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
     writeFileSync(path, pseudoRandom(3 << 20, 2));
     const plan2 = planOf([['changing.bin', await diskFileSource(path)]]);
     appendFileSync(path, 'more');
-    await expectFailure(writeIso(plan2, join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
+    await expectFailure(writeIsoFile(plan2, join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
     // a generated source that yields more than it declared
     const liar: FileSource = { sizeBytes: 4, origin: 'liar', async *open() { yield new Uint8Array(8); } };
-    await expectFailure(writeIso(planOf([['liar', liar]]), join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
+    await expectFailure(writeIsoFile(planOf([['liar', liar]]), join(out, 'x.iso')), 'CMTSMEDIA_E_SOURCECHANGED', out);
   });
 
   it('existing destination: E_FILEEXISTS without force, replaced with force', async () => {
@@ -70,23 +71,23 @@ describe('writeIso failures', () => {
     const dest = join(out, 'x.iso');
     writeFileSync(dest, 'old');
     const plan = planOf([['a.txt', bufferSource(new Uint8Array([1, 2, 3]), 'a')]]);
-    const err = await writeIso(plan, dest).catch((e: unknown) => e);
+    const err = await writeIsoFile(plan, dest).catch((e: unknown) => e);
     expect(isCmTsError(err, 'E_FILEEXISTS')).toBe(true);
     expect((err as { detail: string }).detail).toBe(dest);
     expect(readdirSync(out)).toEqual(['x.iso']);
     expect(readFileSync(dest, 'utf8')).toBe('old');
-    await writeIso(plan, dest, { force: true });
+    await writeIsoFile(plan, dest, { force: true });
     expect(readFileSync(dest).length).toBe(plan.sizeBytes);
     expect(readdirSync(out)).toEqual(['x.iso']);
   });
 
   it('unwritable destination: missing folder, folder is a file', async () => {
     const plan = planOf([['a.txt', bufferSource(new Uint8Array([1]), 'a')]]);
-    const missing = await writeIso(plan, join(work.dir, 'no', 'such', 'x.iso')).catch((e: unknown) => e);
+    const missing = await writeIsoFile(plan, join(work.dir, 'no', 'such', 'x.iso')).catch((e: unknown) => e);
     expect(isCmTsError(missing, 'E_FILENOTFOUND')).toBe(true);
     const file = join(work.dir, 'plain-file');
     writeFileSync(file, '');
-    const notDir = await writeIso(plan, join(file, 'x.iso')).catch((e: unknown) => e);
+    const notDir = await writeIsoFile(plan, join(file, 'x.iso')).catch((e: unknown) => e);
     expect(isCmTsError(notDir, 'E_PATHNOTFOUND')).toBe(true);
   });
 
@@ -103,7 +104,7 @@ describe('writeIso failures', () => {
         }
       },
     };
-    await expectFailure(writeIso(planOf([['big', big]]), join(out, 'x.iso'), { signal: controller.signal }), 'E_CANCELLED', out);
+    await expectFailure(writeIsoFile(planOf([['big', big]]), join(out, 'x.iso'), { signal: controller.signal }), 'E_CANCELLED', out);
   });
 
   const root = process.getuid?.() === 0;
@@ -113,7 +114,7 @@ describe('writeIso failures', () => {
       if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]).status !== 0) return ctx.skip('mount -t tmpfs is not permitted here');
       try {
         const plan = planOf([['big.bin', bufferSource(pseudoRandom(4 << 20, 3), 'big')]]);
-        await expectFailure(writeIso(plan, join(mnt, 'x.iso')), 'E_DISKFULL', mnt);
+        await expectFailure(writeIsoFile(plan, join(mnt, 'x.iso')), 'E_DISKFULL', mnt);
       } finally {
         spawnSync('umount', [mnt]);
       }
@@ -123,7 +124,7 @@ describe('writeIso failures', () => {
       if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', mnt]).status !== 0) return ctx.skip('mount -t tmpfs is not permitted here');
       try {
         const plan = planOf([['a.txt', bufferSource(new Uint8Array([1]), 'a')]]);
-        await expectFailure(writeIso(plan, join(mnt, 'x.iso')), 'E_ACCESSDENIED', mnt);
+        await expectFailure(writeIsoFile(plan, join(mnt, 'x.iso')), 'E_ACCESSDENIED', mnt);
       } finally {
         spawnSync('umount', [mnt]);
       }

@@ -5,7 +5,8 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planIso, writeIso } from '../../../engine/src/formats/iso/index.js';
+import { planIso } from '../../../engine/src/formats/iso/index.js';
+import { writeIsoFile } from '../../../engine/src/media/write-media.js';
 import { bootFixtures, compareFolders, findFile, fixedTime, have, listTree, pseudoRandom, run, scratch, treeFromFolder, writeTree } from './helpers.js';
 
 const work = scratch();
@@ -40,7 +41,7 @@ beforeAll(async () => {
     volumeLabel: 'Configuration Manager', timestamp: fixedTime,
     boot: { bios: { file: findFile(root, 'boot/etfsboot.com') }, uefi: { file: findFile(root, 'efi/microsoft/boot/efisys.bin') } },
   });
-  await writeIso(plan, iso);
+  await writeIsoFile(plan, iso);
 });
 afterAll(() => work.cleanup());
 

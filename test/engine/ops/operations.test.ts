@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CmTsError } from '../../../engine/src/errors/index.js';
-import { lockDestination } from '../../../engine/src/ops/locks.js';
+import { lockDestination } from '../../../engine/src/output/lock.js';
 import { listOperations, Operation, readOperation, replayUndo, sweepOperations, type UndoStep } from '../../../engine/src/ops/operations.js';
 
 let state: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listOperations, Operation, readOperation, sweepOperations } from '../../../engine/src/ops/operations.js';
-import { stateFolder } from '../../../engine/src/ops/state-root.js';
+import { stateFolder } from '../../../engine/src/system/state-root.js';
 
 const isRoot = process.getuid?.() === 0;
 const nobody = 65534;

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lockPathFor } from '../../../engine/src/ops/locks.js';
+import { lockPathFor } from '../../../engine/src/output/lock.js';
 import { deadPid, EngineProcess, ensureDir, isRoot, lockFiles, type Message, sha256, sleep, statusFile, tempFiles, until, walk, writeExisting } from './harness.js';
 import type { MediaTarget } from './targets.js';
 import { seededRandom } from '../../helpers/random.js';

@@ -206,7 +206,7 @@ export function makeBigSite(dir: string, bulkBytes: number): { catalog: string; 
   return { catalog: join(site, 'site.json'), wim };
 }
 
-/** Temporary files of the atomic writer (ops/atomic-output.ts) in a folder. */
+/** Temporary files of the atomic writer (output/atomic-file.ts) in a folder. */
 export function tempFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
   return readdirSync(folder).filter((n) => n.endsWith('.cmtsmedia-tmp')).map((n) => join(folder, n));
@@ -265,7 +265,7 @@ export function statusFile(stateDir: string, operationId: string): Message | und
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Message) : undefined;
 }
 
-/** Lock files left in the state folder, and beside the destinations in `folders` (ops/locks.ts). */
+/** Lock files left in the state folder, and beside the destinations in `folders` (output/lock.ts). */
 export function lockFiles(stateDir: string, ...folders: string[]): string[] {
   const locks = join(stateDir, 'locks');
   const beside = folders.flatMap((folder) => (existsSync(folder) ? readdirSync(folder).filter((n) => n.includes('.cmtsmedia-lock')) : []));

@@ -1,11 +1,11 @@
 /**
- * One contender of lock-race.test.ts: a process that takes a destination lock (ops/locks.ts) when
+ * One contender of lock-race.test.ts: a process that takes a destination lock (output/lock.ts) when
  * told. stdin lines `go<TAB>destination<TAB>epochMs` (spin until that moment so every contender
  * starts together, then try the lock; answer `won` or the error code) and `release` (answer
  * `released`). Bundled by the test with esbuild; the state folder comes from CMTSMEDIA_STATE_DIR.
  */
 import { createInterface } from 'node:readline';
-import { type DestinationLock, lockDestination } from '../../../engine/src/ops/locks.js';
+import { type DestinationLock, lockDestination } from '../../../engine/src/output/lock.js';
 
 let held: DestinationLock | undefined;
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -1,4 +1,4 @@
-// SPEC §6 "lock files of dead processes are taken over safely" (ops/locks.ts), raced for real:
+// SPEC §6 "lock files of dead processes are taken over safely" (output/lock.ts), raced for real:
 // 8 contender processes (lock-contender.ts) try to take one stale lock at the same moment, round
 // after round. Exactly one wins each round, and the lock file then names the winner: a live lock
 // that a late contender moved aside must have been put back. The losers fail with
@@ -8,10 +8,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockPathFor } from '../../../engine/src/ops/locks.js';
+import { lockPathFor } from '../../../engine/src/output/lock.js';
 import { deadPid, ensureDir, repoRoot, scratchDir } from './harness.js';
 
-/** The lock of a file destination and its private files, beside it (ops/locks.ts). */
+/** The lock of a file destination and its private files, beside it (output/lock.ts). */
 const lockFilesBeside = (destination: string) => readdirSync(dirname(destination)).filter((n) => n.startsWith(`.${basename(destination)}.cmtsmedia-lock`));
 
 const contenders = 8;

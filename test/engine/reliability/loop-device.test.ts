@@ -8,7 +8,7 @@ import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEngine, EngineProcess, ensureDir, hasTool, isRoot, lockFiles, makeBigSite, readSector0, scratchDir } from './harness.js';
-import { lockPathFor } from '../../../engine/src/ops/locks.js';
+import { lockPathFor } from '../../../engine/src/output/lock.js';
 import { mediaTargets } from './targets.js';
 
 const usable = isRoot && ['losetup', 'lsblk', 'wimcapture', 'fsck.fat', 'mdir'].every(hasTool) && (() => {
@@ -66,6 +66,6 @@ describe.runIf(usable)('UFD+FORMAT onto a loop device, killed mid-write', () => 
     }
     expect(ufdFormat.verify(device, site.wim, true)).toBeNull();
     expect(lockFiles(state)).toEqual([]);
-    expect(existsSync(lockPathFor(device, false)), 'the device lock (ops/locks.ts) is released').toBe(false);
+    expect(existsSync(lockPathFor(device, false)), 'the device lock (output/lock.ts) is released').toBe(false);
   }, 180_000);
 });

@@ -4,7 +4,7 @@
 // file moved into place, and MediaLabel.txt, the last) and one in a folder they share (sources/). Stopped or failed mid-copy, a creation must "remove what
 // this run added": the volume afterwards holds exactly what it held before, byte for byte, and
 // fsck.fat finds it clean. Root only (FUSE mounts); every mount is undone in afterAll.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,8 +84,22 @@ describe.runIf(usable)('UFD onto a FAT32 volume (fusefat): stopped or failed mid
       unmount() {
         execFileSync('fusermount', ['-u', mnt], { stdio: 'ignore' });
         mounted.splice(mounted.indexOf(mnt), 1);
+        awaitFusefatExit(img);
       },
     };
+  }
+
+  /**
+   * fusermount returns when the volume is detached; fusefat then writes its last FAT sectors and
+   * clears the dirty bit before it exits. fsck.fat must wait for that, or on a busy machine it reads
+   * a volume fusefat is still closing ("FATs differ", "Dirty bit is set").
+   */
+  function awaitFusefatExit(img: string): void {
+    const running = () => spawnSync('pgrep', ['-f', `fsname=${img}`]).status === 0;
+    for (let waited = 0; running(); waited += 50) {
+      if (waited > 60_000) throw new Error(`fusefat for ${img} did not exit within 60 s of its unmount`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
   }
 
   /** Every file and folder on the volume (hidden ones too), with the files' SHA-256. */

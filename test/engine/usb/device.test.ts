@@ -7,9 +7,9 @@ import { open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isCmTsError } from '../../../engine/src/errors/index.js';
-import { planFatDisk, writeFatDisk } from '../../../engine/src/formats/fat/index.js';
+import { planFatDisk } from '../../../engine/src/formats/fat/index.js';
 import { bufferSource, treeFromPaths } from '../../../engine/src/formats/sources.js';
-import { checkDiskSafety, describeDiskTarget, type DiskFacts, formatSize, linuxDiskFacts, type LinuxDeviceProbe, parseMountInfo, resolveDestinationPath, resolveDiskTarget } from '../../../engine/src/usb/index.js';
+import { checkDiskSafety, describeDiskTarget, type DiskFacts, formatSize, linuxDiskFacts, type LinuxDeviceProbe, parseMountInfo, resolveDestinationPath, resolveDiskTarget, writeFatDiskTo } from '../../../engine/src/usb/index.js';
 import { have, isRoot, run, scratch, sh } from '../fat/tools.js';
 
 const mountinfo = [
@@ -141,7 +141,7 @@ describe('image destinations', () => {
     });
     try {
       const plan = planFatDisk(tree, { diskSizeBytes: sizeBytes, volumeLabel: 'ALIGN', volumeId: 1 });
-      await writeFatDisk(plan, { path: device, kind: 'device' }, { bufferBytes: 64 << 10 });
+      await writeFatDiskTo(plan, { path: device, kind: 'device' }, { bufferBytes: 64 << 10 });
     } finally {
       spy.mockRestore();
     }

@@ -4,104 +4,30 @@
  * reserved sectors, both FATs (whole: free entries are zeroed), the directories and the file data,
  * and stops after the last used cluster: free space is never written.
  *
- * Sector 0 is written as zeros first and the real MBR only after everything else is on the disk and
- * flushed: a failed or canceled write leaves a disk without a partition table, never a volume that
- * looks valid but is half written.
+ * Sector 0 is written as zeros first; the real MBR is handed back as the output's head, which the
+ * output layer writes only after everything else is on the disk and flushed
+ * (output/write-output.ts): a failed or canceled write leaves a disk without a partition table,
+ * never a volume that looks valid but is half written.
  */
-import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
-import { CmTsError, fromSystemError } from '../../errors/index.js';
-import { createAtomicOutput } from '../../ops/atomic-output.js';
-import { defaultSinkBufferBytes, SequentialSink } from '../binary/index.js';
+import { CmTsError } from '../../errors/index.js';
+import type { SequentialSink } from '../binary/index.js';
 import { copySourceToSink } from '../sources.js';
 import { fat32BootSectorCode, fat32BootStage2, mbrBytes, partitionType } from '../mbr/index.js';
 import { encodeLongEntries, longEntryCount, maxLongNameChars, shortNameChecksum } from './names.js';
 import { backupBootSectorIndex, bootCodeSectorIndex, type DirEntryPlan, type FatDirPlan, type FatDiskPlan, type FatFilePlan, fsInfoSectorIndex, numFats } from './plan.js';
 import { attr, dirEntry, dirEntryBytes, endOfChain, fat32BootSector, fatDateTime, fsInfoSector, mediaFixedDisk, sectorBytes } from './structures.js';
 
-export interface FatDiskTarget {
-  path: string;
-  /**
-   * 'image': a regular file, written to a temporary file beside it and renamed into place (an
-   * existing file is replaced only with `force`; the plan's diskSizeBytes is the new file's size).
-   * 'device': a block device (or \\.\PhysicalDriveN), written in place. The caller must have run
-   * the safety checks first (usb/device.ts resolveDiskTarget does).
-   */
-  kind: 'image' | 'device';
-}
-
-export interface FatWriteOptions {
-  signal?: AbortSignal;
-  /** Bytes written so far of `totalBytes` (the plan's endOfDataBytes); called per chunk, rate-limit in the caller. */
-  onProgress?: (doneBytes: number, totalBytes: number) => void;
-  /** Replace an existing image file. */
-  force?: boolean;
-  /** Told the temporary image file's path before it is created (ops/atomic-output.ts). */
-  onTemporaryFile?: (path: string) => void;
-  /** Sink buffer size (two are used); default binary/sink.ts's defaultSinkBufferBytes. */
-  bufferBytes?: number;
-}
-
-export interface FatWriteResult {
-  bytesWritten: number;
-}
-
-/** The last MiB of a device is zeroed (when no cluster in use lies there): it holds a backup GPT that would otherwise outlive the MBR. */
-const tailWipeBytes = 1 << 20;
 const fatBlockEntries = 16384;
-/** An image file goes to disk while it is made (binary/sink.ts, writeBehind); the final fsync then waits for little. */
-const writeBehindBytes = 16 * 2 ** 20;
 
-export async function writeFatDisk(plan: FatDiskPlan, target: FatDiskTarget, options: FatWriteOptions = {}): Promise<FatWriteResult> {
+/**
+ * Writes the disk from byte 0 to the plan's endOfDataBytes, sector 0 as zeros; returns the MBR,
+ * to be written at byte 0 last. The caller flushes.
+ */
+export async function writeFatDisk(plan: FatDiskPlan, sink: SequentialSink, options: { signal?: AbortSignal | undefined } = {}): Promise<{ head: Uint8Array }> {
   const { signal } = options;
-  signal?.throwIfAborted();
-  if (target.kind === 'image') {
-    const output = await createAtomicOutput(target.path, { force: options.force ?? false, onTemporaryFile: options.onTemporaryFile });
-    try {
-      await output.handle.truncate(plan.diskSizeBytes).catch((err: unknown) => {
-        throw fromSystemError(err, target.path);
-      });
-      const bytesWritten = await writeDisk(plan, output.handle, target.path, options, false);
-      await output.commit();
-      return { bytesWritten };
-    } catch (err) {
-      await output.abort();
-      throw fromSystemError(err, target.path);
-    }
-  }
-  // O_EXCL on a Linux block device: the open fails with EBUSY while anything has it mounted or open exclusively.
-  const flags = constants.O_RDWR | (process.platform === 'linux' ? constants.O_EXCL : 0);
-  const handle = await open(target.path, flags).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EBUSY') throw new CmTsError('CMTSMEDIA_E_DISKINUSE', target.path, undefined, { cause: err });
-    throw fromSystemError(err, target.path);
-  });
-  try {
-    const bytesWritten = await writeDisk(plan, handle, target.path, options, true);
-    return { bytesWritten };
-  } finally {
-    await handle.close().catch(() => undefined);
-    if (process.platform === 'linux') await rereadPartitions(target.path);
-  }
-}
-
-/** Asks the kernel to read the new partition table (best effort: a loop device without partscan refuses). */
-function rereadPartitions(device: string): Promise<void> {
-  return new Promise((resolve) => execFile('blockdev', ['--rereadpt', device], () => resolve()));
-}
-
-async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, options: FatWriteOptions, device: boolean): Promise<number> {
-  const { signal, onProgress } = options;
   const g = plan.geometry;
-  const total = plan.endOfDataBytes;
-  const bufferBytes = options.bufferBytes ?? defaultSinkBufferBytes;
   // Whole sectors per buffer: every write to a device is then sector-aligned in offset and length.
-  if (bufferBytes % sectorBytes !== 0) throw new CmTsError('E_UNEXPECTED', `sink buffer of ${bufferBytes} bytes is not a whole number of sectors`);
-  // A new image file was created at its full size: zeros it would be given are holes already.
-  const sinkOptions = device
-    ? {}
-    : { newFile: { setLength: async () => undefined }, writeBehind: { everyBytes: writeBehindBytes, datasync: () => handle.datasync() } };
-  const sink = new SequentialSink(handle, label, bufferBytes, 0, sinkOptions);
+  if (sink.capacityBytes % sectorBytes !== 0) throw new CmTsError('E_UNEXPECTED', `sink buffer of ${sink.capacityBytes} bytes is not a whole number of sectors`);
   const partitionOffset = g.partitionStartLba * sectorBytes;
   const sectorAt = (sector: number): number => partitionOffset + sector * sectorBytes;
 
@@ -122,7 +48,6 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
     await writeFat(sink, plan);
     sink.expect(sectorAt(g.reservedSectors + (copy + 1) * g.fatSectors), `FAT ${copy + 1}`);
   }
-  onProgress?.(sink.position, total);
 
   let cluster = 2;
   const scratch = new Uint8Array(entryGroupBytes);
@@ -130,44 +55,17 @@ async function writeDisk(plan: FatDiskPlan, handle: FileHandle, label: string, o
     signal?.throwIfAborted();
     if (run.firstCluster !== cluster) throw new CmTsError('E_UNEXPECTED', `${run.path}: run at cluster ${run.firstCluster}, expected ${cluster}`);
     if (run.kind === 'dir') await writeDirectory(sink, run, scratch);
-    else await writeFile(sink, run, signal, () => onProgress?.(sink.position, total));
+    else await copySourceToSink(run.node.source, run.sizeBytes, sink, { signal });
     await sink.zeros(run.clusters * g.clusterBytes - runBytes(run));
     cluster += run.clusters;
     sink.expect(sectorAt(g.dataStartSector) + (cluster - 2) * g.clusterBytes, run.path || '\\');
   }
-  sink.expect(total, 'data region');
-  await sink.flush();
-
-  if (device) {
-    const diskEnd = Math.floor(plan.diskSizeBytes / sectorBytes) * sectorBytes;
-    const tailStart = Math.max(total, diskEnd - tailWipeBytes);
-    if (tailStart < diskEnd) {
-      const tail = new SequentialSink(handle, label, tailWipeBytes, tailStart);
-      await tail.zeros(diskEnd - tailStart);
-      await tail.flush();
-    }
-  }
-  const mbr = mbrBytes([{ startLba: g.partitionStartLba, sectors: g.partitionSectors, type: partitionType.fat32Lba, active: true }], plan.volumeId);
-  await writeAll(handle, mbr, 0, label);
-  await handle.sync().catch((err: unknown) => {
-    throw fromSystemError(err, label);
-  });
-  onProgress?.(total, total);
-  return total;
+  sink.expect(plan.endOfDataBytes, 'data region');
+  return { head: mbrBytes([{ startLba: g.partitionStartLba, sectors: g.partitionSectors, type: partitionType.fat32Lba, active: true }], plan.volumeId) };
 }
 
 function runBytes(run: FatDirPlan | FatFilePlan): number {
   return run.kind === 'file' ? run.sizeBytes : run.entries.reduce((n, e) => n + (1 + longEntryCount(e.name.long)) * dirEntryBytes, 0);
-}
-
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number, label: string): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done).catch((err: unknown) => {
-      throw fromSystemError(err, label);
-    });
-    done += bytesWritten;
-  }
 }
 
 export function bootSectorBytes(plan: FatDiskPlan): Uint8Array {
@@ -263,8 +161,4 @@ function encodeEntry(entry: DirEntryPlan, target: Uint8Array): void {
     },
     target,
   );
-}
-
-function writeFile(sink: SequentialSink, run: FatFilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
-  return copySourceToSink(run.node.source, run.sizeBytes, sink, { signal, onBytes: progress });
 }

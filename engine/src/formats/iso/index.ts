@@ -1,2 +1,2 @@
 export { planIso, udfVolumeIdentifier, maxExtentBytes, type IsoBootOptions, type IsoOptions, type IsoPlan } from './plan.js';
-export { writeIso, type WriteIsoOptions } from './write.js';
+export { writeIso } from './write.js';

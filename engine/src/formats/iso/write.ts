@@ -1,85 +1,37 @@
 /**
  * The streamed ISO writer: walks the plan's sections in LBA order through one SequentialSink,
- * asserting the position at each section's end, into a temporary file that is renamed into place
- * only when complete and flushed (ops/atomic-output.ts).
+ * asserting the position at each section's end. Where the bytes go (a temporary file renamed into
+ * place when complete) is the output layer's business (output/write-output.ts).
  */
 import { CmTsError, fromSystemError } from '../../errors/index.js';
-import { createAtomicOutput } from '../../ops/atomic-output.js';
-import { SequentialSink } from '../binary/index.js';
+import type { SequentialSink } from '../binary/index.js';
 import { copySmallSourceSync, copySourceToSink } from '../sources.js';
 import { directoryRecordBytes, pathTableRecordBytes, sectorBytes } from '../iso9660/structures.js';
 import { encodeDirectoryRecord, encodePathTableRecord, forEachDirectoryRecord } from './descriptors.js';
 import { recordOffset, type FilePlan, type IsoPlan, type IsoSection } from './plan.js';
 
-export interface WriteIsoOptions {
-  /** Replace an existing destination. */
-  force?: boolean;
-  signal?: AbortSignal;
-  /** Called at most once per percent or per 64 MiB, and once at the end. */
-  onProgress?: (bytesWritten: number, totalBytes: number) => void;
-  /** Told the temporary file's path before it is created (ops/atomic-output.ts). */
-  onTemporaryFile?: (path: string) => void;
-}
-
-const progressStepMaxBytes = 64 * 2 ** 20;
-/**
- * The image goes to disk while it is made (binary/sink.ts, writeBehind); commit's fsync then waits
- * for the last part only. Measured (bench/cases/10-iso.mjs, median of 5): 1 GiB 0.69 s with 64 MiB,
- * 0.65 s with 16 MiB, 0.75 s with 8 MiB; 2,000 small files (40 MB) 0.29 / 0.21 / 0.23 s.
- */
-const writeBehindBytes = 16 * 2 ** 20;
-
-export async function writeIso(plan: IsoPlan, destinationPath: string, options: WriteIsoOptions = {}): Promise<{ bytesWritten: number }> {
-  const { signal, onProgress } = options;
-  const checkCancel = (): void => {
+/** Writes the whole image, `plan.sizeBytes` from the sink's start; the caller flushes. */
+export async function writeIso(plan: IsoPlan, sink: SequentialSink, options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
+  const { signal } = options;
+  for (const section of plan.sections) {
     if (signal?.aborted) throw new CmTsError('E_CANCELLED');
-  };
-  checkCancel();
-  const output = await createAtomicOutput(destinationPath, { force: options.force ?? false, onTemporaryFile: options.onTemporaryFile });
-  try {
-    // the temporary file is new (O_EXCL): runs of zeros (padding, a sparse source's holes) need no writes
-    const sink = new SequentialSink(output.handle, destinationPath, undefined, 0, {
-      newFile: { setLength: (bytes) => output.handle.truncate(bytes) },
-      writeBehind: { everyBytes: writeBehindBytes, datasync: () => output.handle.datasync() },
-    });
-    const step = Math.max(sectorBytes, Math.min(progressStepMaxBytes, Math.ceil(plan.sizeBytes / 100)));
-    let nextProgress = step;
-    const progress = (): void => {
-      if (onProgress && sink.position >= nextProgress) {
-        nextProgress = (Math.floor(sink.position / step) + 1) * step;
-        onProgress(sink.position, plan.sizeBytes);
-      }
-    };
-    for (const section of plan.sections) {
-      checkCancel();
-      const start = section.lba * sectorBytes;
-      const end = (section.lba + section.sectors) * sectorBytes;
-      if (sink.position > start) throw new CmTsError('E_UNEXPECTED', `${section.name} starts at LBA ${section.lba}, the image is already at byte ${sink.position}`);
-      // what fits the buffer's room (a directory, a small file) is written without a promise: 2,000 small files, 0.1 s less
-      const gapBytes = start - sink.position;
-      if (gapBytes <= sink.roomBytes) sink.zerosSync(gapBytes);
-      else await sink.zeros(gapBytes);
-      const pending = writeSection(sink, section, signal, progress);
-      if (pending) await pending;
-      if (!sink.padSync(sectorBytes)) await sink.pad(sectorBytes);
-      sink.expect(end, section.name);
-      progress();
-    }
-    await sink.zeros(plan.sizeBytes - sink.position);
-    await sink.flush();
-    sink.expect(plan.sizeBytes, 'image');
-    checkCancel();
-    await output.commit();
-    onProgress?.(plan.sizeBytes, plan.sizeBytes);
-    return { bytesWritten: plan.sizeBytes };
-  } catch (err) {
-    await output.abort();
-    if (signal?.aborted) throw new CmTsError('E_CANCELLED', '', undefined, { cause: err });
-    throw fromSystemError(err, destinationPath);
+    const start = section.lba * sectorBytes;
+    const end = (section.lba + section.sectors) * sectorBytes;
+    if (sink.position > start) throw new CmTsError('E_UNEXPECTED', `${section.name} starts at LBA ${section.lba}, the image is already at byte ${sink.position}`);
+    // what fits the buffer's room (a directory, a small file) is written without a promise: 2,000 small files, 0.1 s less
+    const gapBytes = start - sink.position;
+    if (gapBytes <= sink.roomBytes) sink.zerosSync(gapBytes);
+    else await sink.zeros(gapBytes);
+    const pending = writeSection(sink, section, signal);
+    if (pending) await pending;
+    if (!sink.padSync(sectorBytes)) await sink.pad(sectorBytes);
+    sink.expect(end, section.name);
   }
+  await sink.zeros(plan.sizeBytes - sink.position);
+  sink.expect(plan.sizeBytes, 'image');
 }
 
-function writeSection(sink: SequentialSink, section: IsoSection, signal: AbortSignal | undefined, progress: () => void): Promise<void> | void {
+function writeSection(sink: SequentialSink, section: IsoSection, signal: AbortSignal | undefined): Promise<void> | void {
   const content = section.content;
   switch (content.kind) {
     case 'bytes':
@@ -96,7 +48,7 @@ function writeSection(sink: SequentialSink, section: IsoSection, signal: AbortSi
       return writeChunks(sink, content.chunks());
     case 'file':
       if (copySmallSourceSync(content.file.node.source, content.file.sizeBytes, sink)) return;
-      return copyFile(sink, content.file, signal, progress);
+      return copyFile(sink, content.file, signal);
   }
 }
 
@@ -144,9 +96,9 @@ function encodeStructure(content: Structure, target: Uint8Array): void {
 }
 
 /** Copies a source, counting its bytes against the size the plan was made with. */
-async function copyFile(sink: SequentialSink, file: FilePlan, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+async function copyFile(sink: SequentialSink, file: FilePlan, signal: AbortSignal | undefined): Promise<void> {
   const { source } = file.node;
-  await copySourceToSink(source, file.sizeBytes, sink, { signal, onBytes: progress }).catch((err: unknown) => {
+  await copySourceToSink(source, file.sizeBytes, sink, { signal }).catch((err: unknown) => {
     throw fromSystemError(err, source.origin);
   });
 }

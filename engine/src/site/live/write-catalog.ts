@@ -9,28 +9,27 @@
 import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { CmTsError, fromSystemError } from '../../errors/index.js';
-import { createAtomicOutput } from '../../ops/atomic-output.js';
-import type { Params } from '../../protocol/params.js';
-import type { RequestContext } from '../../protocol/server.js';
+import { writeFileAtomically } from '../../output/atomic-file.js';
+import type { JobContext } from '../../system/job.js';
 import { parseSiteCatalog } from '../catalog.js';
 import { buildSiteCatalog, type CertificateFile } from './build-catalog.js';
 import { readManagementPointReplies } from './mp-replies.js';
 import { readBootImages, readDistributions, readIdentification } from './provider-replies.js';
 
-export const writeSiteCatalogParams = {
-  path: { type: 'string', required: true },
-  force: { type: 'boolean' },
-  managementPoint: { type: 'string', required: true },
+export interface WriteSiteCatalogParams {
+  path: string;
+  force?: boolean | undefined;
+  managementPoint: string;
   /** `.sms_aut` operation (as requested, e.g. `MPLIST1&PS1`) -> reply body. */
-  mpReplies: { type: 'stringMap', required: true },
+  mpReplies: Record<string, string>;
   /** The AdminService URL, or the WMI namespace path the module read. */
-  provider: { type: 'string', required: true },
+  provider: string;
   /** WMI class -> the OData envelope `{"value": [...]}` (AdminService text, or CIM instances the module wrapped). */
-  providerReplies: { type: 'stringMap', required: true },
-  contentLibraries: { type: 'stringList' },
+  providerReplies: Record<string, string>;
+  contentLibraries?: string[] | undefined;
   /** Recorded in the catalog, so that New-CMBootMedia -Register reaches the provider as this run did. */
-  skipCertificateCheck: { type: 'boolean' },
-} as const;
+  skipCertificateCheck?: boolean | undefined;
+}
 
 export interface SiteCatalogSummary {
   path: string;
@@ -43,17 +42,6 @@ export interface SiteCatalogSummary {
   certificateFiles: string[];
 }
 
-async function writeFileAtomically(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
-  const output = await createAtomicOutput(path, { force });
-  try {
-    await output.handle.writeFile(bytes);
-  } catch (err) {
-    await output.abort();
-    throw fromSystemError(err, path);
-  }
-  await output.commit();
-}
-
 /** Certificate files of earlier runs that the new catalog does not name (names as buildSiteCatalog makes them). */
 async function removeStaleCertificates(folder: string, keep: readonly string[]): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
@@ -62,7 +50,7 @@ async function removeStaleCertificates(folder: string, keep: readonly string[]):
   }
 }
 
-export async function writeSiteCatalog(params: Params<typeof writeSiteCatalogParams>, context: RequestContext): Promise<SiteCatalogSummary> {
+export async function writeSiteCatalog(params: WriteSiteCatalogParams, context: JobContext): Promise<SiteCatalogSummary> {
   const path = resolve(params.path);
   if (extname(path) === '') throw new CmTsError('E_INVALIDARG', `path ${path} has no extension; name the catalog file, e.g. site.json`);
   const force = params.force === true;

@@ -1,7 +1,7 @@
 import { lstatSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { isCmTsMediaTemp } from './atomic-output.js';
-import { lockHeldBy, lockPathFor } from './locks.js';
+import { isCmTsMediaTemp } from './atomic-file.js';
+import { lockHeldBy, lockPathFor } from './lock.js';
 
 /**
  * One step that undoes part of a write if its process dies, replayed newest-first by the next
@@ -30,7 +30,7 @@ export interface UndoScope {
   processStartTime?: string | null;
 }
 
-/** The lock of a destination (ops/locks.ts), still held by the operation's own (dead) process. */
+/** The lock of a destination (output/lock.ts), still held by the operation's own (dead) process. */
 function ownLock(path: string, scope: UndoScope): boolean {
   if (scope.pid === undefined) return false;
   const fileLock = lockPathFor(scope.destinationPath, true);

@@ -3,8 +3,8 @@ import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdir
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
-import { currentProcess, processRunning } from './process-identity.js';
-import { stateFolder } from './state-root.js';
+import { currentProcess, processRunning } from '../system/process-identity.js';
+import { stateFolder } from '../system/state-root.js';
 
 export interface DestinationLock {
   /** The lock file. */

@@ -113,3 +113,15 @@ export async function createAtomicOutput(destination: string, options: AtomicOut
     },
   };
 }
+
+/** A small file written whole, that appears only when complete (a site catalog, a certificate). */
+export async function writeFileAtomically(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
+  const output = await createAtomicOutput(path, { force });
+  try {
+    await output.handle.writeFile(bytes);
+  } catch (err) {
+    await output.abort();
+    throw fromSystemError(err, path);
+  }
+  await output.commit();
+}

@@ -7,7 +7,7 @@ import { folderProblem } from './trust.js';
 /**
  * The per-user state folder: CMTSMEDIA_STATE_DIR, else %LOCALAPPDATA%\CmTsMedia on Windows, else
  * $XDG_STATE_HOME/cmtsmedia or ~/.local/state/cmtsmedia. Created private to the user (0700). One
- * that is a symlink, owned by another user or writable by others is refused (ops/trust.ts): the
+ * that is a symlink, owned by another user or writable by others is refused (system/trust.ts): the
  * engine acts on what it finds there.
  */
 export function stateRoot(): string {
