@@ -1,5 +1,5 @@
 /**
- * inspectMedia (Test-CMBootMedia, SPEC §7.4; docs/readback.md): reads boot media back and says
+ * inspectMedia (Test-CMBootMedia; docs/readback.md): reads boot media back and says
  * what they hold and what is wrong with them. Problems make IsValid false; notes only inform.
  */
 import { resolve } from 'node:path';

@@ -148,7 +148,7 @@ const pause = (ms: number): void => {
 };
 
 /**
- * Makes sure no two creations write the same destination at once (SPEC §6), whoever runs them: a
+ * Makes sure no two creations write the same destination at once (docs/operations.md "Locks"), whoever runs them: a
  * second creation fails at once with CMTSMEDIA_E_DESTINATIONBUSY.
  *
  * The lock file appears complete: it is written under a private name and hard-linked into place
