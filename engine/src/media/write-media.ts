@@ -8,10 +8,10 @@ import type { UndoJournal } from '../output/undo.js';
 import { writeOutput } from '../output/write-output.js';
 import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume, listTree } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
+import type { MediaType } from './media-types.js';
 import type { ProgressReporter } from './progress.js';
 
-export const mediaTypes = ['CD', 'UFD', 'UFD+FORMAT'] as const;
-export type MediaType = (typeof mediaTypes)[number];
+export { mediaTypes, type MediaType } from './media-types.js';
 
 export const writeStepInfo: Record<MediaType, string> = {
   CD: 'Writing the ISO image',

@@ -5,7 +5,7 @@
  */
 import type { InspectMediaParams } from '../media/inspect-media.js';
 import type { CreateBootMediaParams, DescribeDiskParams } from '../media/request.js';
-import { mediaTypes } from '../media/write-media.js';
+import { mediaTypes } from '../media/media-types.js';
 import type { WriteSiteCatalogParams } from '../site/live/write-catalog.js';
 import type { DiskFacts } from '../usb/index.js';
 import type { FieldType, ParamSpec } from './params.js';
