@@ -79,6 +79,27 @@ Describe 'New-CMBootMedia: media as ConfigMgr makes them' {
         Test-Path -LiteralPath $iso | Should -BeFalse
     }
 
+    It 'refuses a destination inside -PrestartFolder or hard-linked to one of its files, before writing anything' {
+        # The engine compares by device and inode (engine/src/output/inputs.ts); on Windows a hard link is fsutil's.
+        $prestart = Join-Path $TestDrive 'prestart-refused'
+        $null = New-Item -ItemType Directory -Path $prestart
+        $setup = Join-Path $prestart 'setup.cmd'
+        Set-Content -LiteralPath $setup -Value '@echo prestart'
+        $inside = Join-Path $prestart 'media.iso'
+        $linked = Join-Path $TestDrive 'setup-link.iso'
+        $null = New-Item -ItemType HardLink -Path $linked -Target $setup
+        foreach ($destination in $inside, $linked) {
+            $err = { New-CMBootMedia -MediaType CD -DestinationPath $destination -BootImageId PS100005 -SiteCatalog $script:catalog -PreExecCommandLine 'setup.cmd' `
+                    -PrestartFolder $prestart -Force -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Throw -PassThru
+            $err.Exception | Should -BeOfType ([type]'CmTsMedia.InvalidArgumentException')
+            $err.FullyQualifiedErrorId | Should -Be 'E_INVALIDARG,New-CMBootMedia'
+            $err.Exception.Message | Should -BeLike "Invalid argument: -DestinationPath $destination * the prestart folder (-PrestartFolder) $prestart, whose files go onto the media; choose *"
+        }
+        Test-Path -LiteralPath $inside | Should -BeFalse
+        Get-Content -LiteralPath $linked -Raw | Should -Be "@echo prestart$([Environment]::NewLine)"
+        @(Get-ChildItem -LiteralPath $prestart -Recurse -Force).Name | Should -Be @('setup.cmd')
+    }
+
     It 'makes dynamic, unattended, password-protected media for unknown computers with a prestart command' -Skip:$script:skip {
         $iso = Join-Path $TestDrive 'dynamic.iso'
         $prestart = Join-Path $TestDrive 'prestart'

@@ -3,7 +3,7 @@
 // owner; a destination that is one of the inputs is refused before anything is written; a UFD
 // undo journal is replayed only onto the volume it was written on.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoSiteScratch } from '../../helpers/demo-site.js';
@@ -65,6 +65,62 @@ describe('a destination that is an input', () => {
     expect(err.detail).toContain(`is the same file as the PFX (certificatePath) ${pfx}`);
     expect(readFileSync(pfx).subarray(0, 1)[0]).toBe(0x30);
     expect(statSync(pointer).ino).toBe(statSync(pfx).ino);
+  });
+});
+
+describe('a destination in or from the prestart folder', () => {
+  // Its files go onto the media: a destination inside it (also through a symlinked folder, or with
+  // the folder named through a symlink) or one of its files (a hard link or a symlink to it) is
+  // refused before anything is written (output/inputs.ts).
+  it('is refused with E_INVALIDARG, and the folder and the destination are left as they were', async () => {
+    const prestart = join(scratchPaths.dir, 'prestart');
+    const setup = join(prestart, 'tools', 'setup.cmd');
+    mkdirSync(join(prestart, 'tools'), { recursive: true });
+    writeFileSync(setup, '@echo off\r\n');
+    const what = `the prestart folder (prestartFolder) ${prestart}`;
+    const attempt = (destinationPath: string, prestartFolder = prestart) =>
+      rejectionOf(create({ destinationPath, force: true, prestartCommand: 'tools\\setup.cmd', prestartFolder }));
+
+    const inside = join(prestart, 'media.iso');
+    let err = await attempt(inside);
+    expect(err.code).toBe('E_INVALIDARG');
+    expect(err.detail).toBe(`destinationPath ${inside} lies in ${what}, whose files go onto the media; choose a destination outside it`);
+
+    const door = join(scratchPaths.dir, 'door-to-tools');
+    symlinkSync(join(prestart, 'tools'), door);
+    err = await attempt(join(door, 'media.iso'));
+    expect(err.detail).toBe(`destinationPath ${join(door, 'media.iso')} lies in ${what}, whose files go onto the media; choose a destination outside it`);
+
+    const named = join(scratchPaths.dir, 'prestart-by-link');
+    symlinkSync(prestart, named);
+    err = await attempt(inside, named);
+    expect(err.detail).toBe(`destinationPath ${inside} lies in the prestart folder (prestartFolder) ${named}, whose files go onto the media; choose a destination outside it`);
+
+    const hard = join(scratchPaths.dir, 'setup-hard-link.iso');
+    linkSync(setup, hard);
+    err = await attempt(hard);
+    expect(err.code).toBe('E_INVALIDARG');
+    expect(err.detail).toBe(`destinationPath ${hard} is the same file as ${setup} in ${what}, whose files go onto the media; choose another destination`);
+
+    const soft = join(scratchPaths.dir, 'setup-symlink.iso');
+    symlinkSync(setup, soft);
+    err = await attempt(soft);
+    expect(err.detail).toBe(`destinationPath ${soft} is the same file as ${setup} in ${what}, whose files go onto the media; choose another destination`);
+
+    expect(readdirSync(prestart, { recursive: true }).sort()).toEqual(['tools', join('tools', 'setup.cmd')]);
+    expect(readFileSync(hard, 'utf8')).toBe('@echo off\r\n');
+    expect(statSync(hard).ino).toBe(statSync(setup).ino);
+    expect(readdirSync(scratchPaths.dir).filter((name) => name.endsWith('.cmtsmedia-tmp'))).toEqual([]);
+  });
+
+  it('is created when it lies beside the prestart folder (the control)', async () => {
+    const prestart = join(scratchPaths.dir, 'prestart-ok');
+    mkdirSync(prestart);
+    writeFileSync(join(prestart, 'setup.cmd'), '@echo off\r\n');
+    const iso = join(scratchPaths.dir, 'beside-prestart.iso');
+    const result = await create({ destinationPath: iso, prestartCommand: 'setup.cmd', prestartFolder: prestart });
+    expect(result.destinationPath).toBe(iso);
+    expect(statSync(iso).size).toBe(result.bytesWritten);
   });
 });
 
