@@ -28,6 +28,7 @@ $privateFiles = @(
     'Resolve-CmTsEnginePath.ps1'
     'Resolve-CmTsSiteCatalog.ps1'
     'Write-CmTsStream.ps1'
+    'Get-CmTsEngineStderrReason.ps1'
     'Start-CmTsEngine.ps1'
     'Test-CmTsEngineAlive.ps1'
     'Stop-CmTsResidentEngine.ps1'

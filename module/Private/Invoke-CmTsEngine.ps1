@@ -51,8 +51,9 @@ function Invoke-CmTsEngine {
             if ($state -lt 0) {
                 $engine.CloseInput()
                 [void]$engine.Shutdown($null, 2000)
-                $stderr = ($engine.TakeStderr() | Select-Object -Last 5) -join ' | '
-                $detail = 'the engine ended (exit code {0}) without answering {1}; stderr: {2}' -f $engine.ExitCode, $Command, $stderr
+                $stderr = @($engine.TakeStderr())
+                foreach ($stderrLine in $stderr) { Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine stderr: ' + $stderrLine) }
+                $detail = 'the engine ended (exit code {0}) without answering {1}; stderr: {2}' -f $engine.ExitCode, $Command, (Get-CmTsEngineStderrReason -Lines $stderr)
                 $outcome.ErrorRecord = New-CmTsErrorRecord -Code 'CMTSMEDIA_E_ENGINEFAILED' -Detail $detail -Context $Context -OperationId $outcome.OperationId
                 $finished = $true
                 break

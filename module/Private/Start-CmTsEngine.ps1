@@ -42,9 +42,10 @@ function Start-CmTsEngine {
     }
     if ($null -eq $hello -or $hello.event -ne 'hello') {
         [void]$engine.Shutdown($null, 1000)
-        $stderr = ($engine.TakeStderr() | Select-Object -Last 5) -join ' | '
+        $stderr = @($engine.TakeStderr())
         $engine.Dispose()
-        $detail = '{0} did not start the protocol (first line: {1}; stderr: {2})' -f $path, $line, $stderr
+        foreach ($stderrLine in $stderr) { Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine stderr: ' + $stderrLine) }
+        $detail = '{0} did not start the protocol (first line: {1}; stderr: {2})' -f $path, (Get-CmTsEngineStderrReason -Lines @($line)), (Get-CmTsEngineStderrReason -Lines $stderr)
         $Cmdlet.ThrowTerminatingError((New-CmTsErrorRecord -Code 'CMTSMEDIA_E_ENGINEFAILED' -Detail $detail -TargetObject $path))
     }
     if ($hello.protocol -ne $script:ProtocolVersion) {

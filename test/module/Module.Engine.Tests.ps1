@@ -157,6 +157,30 @@ Describe 'Against the real engine' {
         Test-Path -LiteralPath $destination | Should -BeTrue
     }
 
+    It '-Verbose, -Debug and -ErrorAction work with -AsJob and in a -NonInteractive session' {
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $command = ("Import-Module '{0}'; " +
+            "`$job = New-CMBootMedia -Demo -MediaType CD -DestinationPath '{1}' -AsJob -Verbose -Debug -WarningAction SilentlyContinue; " +
+            "`$null = Wait-Job -Job `$job -Timeout 120; " +
+            "'job=' + `$job.State + ' verbose=' + (`$job.Verbose.Count -gt 0) + ' debug=' + (`$job.Debug.Count -gt 0) + ' warnings=' + `$job.Warning.Count; " +
+            "`$null = New-CMBootMedia -Demo -MediaType CD -DestinationPath '{2}' -BootImageId PS100099 -ErrorAction SilentlyContinue -ErrorVariable ev -WarningAction SilentlyContinue; " +
+            "'silent=' + `$ev.Count + ' ' + `$ev[0].FullyQualifiedErrorId; " +
+            "try {{ `$null = New-CMBootMedia -Demo -MediaType CD -DestinationPath '{2}' -BootImageId PS100099 -ErrorAction Stop -WarningAction SilentlyContinue; 'stop=none' }} " +
+            "catch [CmTsMedia.MissingPackageException] {{ 'stop=' + `$_.FullyQualifiedErrorId }}; " +
+            "`$failing = New-CMBootMedia -Demo -MediaType CD -DestinationPath '{2}' -BootImageId PS100099 -AsJob -ErrorAction Stop; " +
+            "`$null = Wait-Job -Job `$failing -Timeout 120; " +
+            "try {{ Receive-Job -Job `$failing -ErrorAction Stop; 'received=none' }} catch {{ 'received=' + `$failing.State + ' ' + `$_.FullyQualifiedErrorId }}") -f
+            (Get-TestModuleManifest), (Join-Path $TestDrive 'job-streams.iso'), (Join-Path $TestDrive 'never.iso')
+        $output = @(& $pwsh -NoProfile -NonInteractive -Command $command 2>&1 | ForEach-Object { "$_" })
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join [Environment]::NewLine)
+        $output | Should -Contain 'job=Completed verbose=True debug=True warnings=0'
+        $output | Should -Contain 'silent=1 CREATETSMEDIA_E_MISSINGPACKAGE,New-CMBootMedia'
+        $output | Should -Contain 'stop=CREATETSMEDIA_E_MISSINGPACKAGE,New-CMBootMedia'
+        $output | Should -Contain 'received=Failed CREATETSMEDIA_E_MISSINGPACKAGE,New-CMBootMedia'
+        Test-Path -LiteralPath (Join-Path $TestDrive 'job-streams.iso') | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path $TestDrive 'never.iso') | Should -BeFalse
+    }
+
     It '-AsJob honours -WarningAction: the job writes no warnings with SilentlyContinue' {
         $quiet = New-CMBootMedia -Demo -MediaType CD -DestinationPath (Join-Path $TestDrive 'quiet.iso') -AsJob -WarningAction SilentlyContinue
         $loud = New-CMBootMedia -Demo -MediaType CD -DestinationPath (Join-Path $TestDrive 'loud.iso') -AsJob

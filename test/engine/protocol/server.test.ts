@@ -147,11 +147,20 @@ describe('engine protocol', () => {
       }),
     }));
     const stderr = process.stderr.write;
-    process.stderr.write = () => true;
+    let diagnostics = '';
+    process.stderr.write = (chunk: string | Uint8Array) => {
+      diagnostics += String(chunk);
+      return true;
+    };
     try {
       engine.send({ id: 1, command: 'boom' });
       engine.send({ id: 2, command: 'typed' });
-      expect((await engine.reply(1)).error).toMatchObject({ code: 'E_UNEXPECTED', hresult: '0x8000FFFF' });
+      // The reply carries the error's message only; its stack (with the build's paths) goes to stderr,
+      // which the module shows only in the Debug stream (issue 15 item 10, docs/module.md "Errors").
+      const unexpected = await engine.reply(1);
+      expect(unexpected.error).toMatchObject({ code: 'E_UNEXPECTED', hresult: '0x8000FFFF', detail: 'x is undefined' });
+      expect(JSON.stringify(unexpected)).not.toMatch(/\bat\s|\.[cm]?[jt]s:\d|node:internal|engine\/src|test\/engine/);
+      expect(diagnostics).toMatch(/^cmtsmedia-engine: unexpected failure: TypeError: x is undefined\n\s+at .*server\.test\.ts:\d+/);
       expect((await engine.reply(2)).error).toEqual({
         code: 'CREATETSMEDIA_E_MISSINGPACKAGE',
         hresult: '0x80040003',
