@@ -1,16 +1,3 @@
-function Test-CmTsWindows {
-    <#
-    .SYNOPSIS
-    True on Windows (Windows PowerShell 5.1 has no $IsWindows). A seam: tests mock it to reach the Windows path.
-    #>
-    [CmdletBinding()]
-    [OutputType([bool])]
-    param()
-
-    if ($PSVersionTable.PSEdition -eq 'Desktop') { return $true }
-    [bool](Get-Variable -Name IsWindows -ValueOnly -ErrorAction SilentlyContinue)
-}
-
 function Resolve-CmTsWindowsDisk {
     <#
     .SYNOPSIS
@@ -91,22 +78,4 @@ function Resolve-CmTsWindowsDisk {
         mounted    = [string[]]@()
     }
     $outcome
-}
-
-function ConvertTo-CmTsBusType {
-    <#
-    .SYNOPSIS
-    Get-Disk's BusType (an enum name such as USB, or MSFT_Disk's number) as the engine's lower-case transport.
-    #>
-    [CmdletBinding()]
-    [OutputType([string])]
-    param([object] $BusType)
-
-    if ($null -eq $BusType) { return $null }
-    # MSFT_Disk.BusType values (Windows Storage Management API) for a CIM instance without the enum.
-    $names = @{ 1 = 'SCSI'; 2 = 'ATAPI'; 3 = 'ATA'; 4 = '1394'; 5 = 'SSA'; 6 = 'FibreChannel'; 7 = 'USB'; 8 = 'RAID'; 9 = 'iSCSI'; 10 = 'SAS'; 11 = 'SATA'; 12 = 'SD'; 13 = 'MMC'; 15 = 'FileBackedVirtual'; 16 = 'StorageSpaces'; 17 = 'NVMe' }
-    $text = [string]$BusType
-    if ($text -match '^\d+$' -and $names.ContainsKey([int]$text)) { $text = $names[[int]$text] }
-    if (-not $text -or $text -eq 'Unknown' -or $text -eq '0') { return $null }
-    $text.ToLowerInvariant()
 }

@@ -197,6 +197,23 @@ Describe 'Source file <Name>' -ForEach $scriptFiles {
     }
 }
 
+# STYLE: one function per file in module/Public and module/Private, named as the file, and each
+# file dot-sourced by name from the psm1's explicit load order (docs/module.md, "Layout").
+Describe 'Function file <Name>' -ForEach @($scriptFiles | Where-Object { $_.Name -match '[\\/](Public|Private)[\\/]' }) {
+    It 'defines exactly one top-level function, named as the file' {
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$null, [ref]$null)
+        $topLevel = @($ast.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] })
+        @($topLevel | ForEach-Object { $_.Name }) | Should -Be @([System.IO.Path]::GetFileNameWithoutExtension($Path))
+        @($ast.BeginBlock, $ast.ProcessBlock, $ast.DynamicParamBlock | Where-Object { $null -ne $_ }).Count | Should -Be 0
+    }
+
+    It 'is loaded once, by name, from CmTsMedia.psm1' {
+        $psm1 = [System.IO.File]::ReadAllText((Join-Path $script:module.ModuleBase 'module/CmTsMedia.psm1'))
+        $fileName = [System.IO.Path]::GetFileName($Path)
+        [regex]::Matches($psm1, "(?m)^\s*'" + [regex]::Escape($fileName) + "'\s*$").Count | Should -Be 1
+    }
+}
+
 Describe 'Encoding of <Name>' -ForEach $textFiles {
     It 'is ASCII or UTF-8 with BOM, without trailing whitespace' {
         $bytes = [System.IO.File]::ReadAllBytes($Path)
