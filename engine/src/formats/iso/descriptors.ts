@@ -8,8 +8,7 @@ import {
   volumeDescriptorSetTerminator, volumeDescriptorType,
 } from '../iso9660/structures.js';
 import { jolietLevel3Escape, supplementaryVolumeDescriptor } from '../joliet/index.js';
-import type { DirPlan, IsoPlan } from './plan.js';
-import { maxExtentBytes } from './plan.js';
+import { maxExtentBytes, type DirPlan, type IsoPlan } from './model.js';
 
 export const applicationIdentifier = 'CMTSMEDIA';
 
