@@ -131,77 +131,93 @@ export function fatGeometry(diskSizeBytes: number, packageId = ''): FatGeometry 
 }
 
 /** Lays out the disk. Too small a disk, too much content or a file over 4 GiB − 1 is PACKAGETOOLARGE. */
+/** What pass 1 collects while it walks the tree. */
+interface FatPlanState {
+  readonly geometry: FatGeometry;
+  readonly timestamp: Date;
+  readonly packageId: string;
+  readonly volumeLabel: string;
+  readonly dirs: FatDirPlan[];
+  readonly files: FatFilePlan[];
+  /** The next free cluster. */
+  next: number;
+  fileBytes: number;
+  fileCount: number;
+}
+
+interface PendingDir { node: TreeDir; path: string; plan?: FatDirPlan }
+
+/** The label entry of the root, or the `.` and `..` entries of a subdirectory (fatgen103). */
+function firstEntries(state: FatPlanState, node: TreeDir, parent: FatDirPlan | null, used: Set<string>, self: { plan?: FatDirPlan }): DirEntryPlan[] {
+  if (parent === null) {
+    const label = fatVolumeLabel(state.volumeLabel);
+    return [{ kind: 'label', name: { short: new TextEncoder().encode(label.padEnd(11)), long: null }, directory: false, firstCluster: () => 0, sizeBytes: 0, modified: state.timestamp }];
+  }
+  const dot = (kind: 'dot' | 'dotdot', cluster: () => number): DirEntryPlan => {
+    const name = kind === 'dot' ? '.' : '..';
+    used.add(name.padEnd(11));
+    return { kind, name: { short: new TextEncoder().encode(name.padEnd(11)), long: null }, directory: true, firstCluster: cluster, sizeBytes: 0, modified: node.modified ?? state.timestamp };
+  };
+  // fatgen103: '.' is the directory itself, '..' its parent, 0 when the parent is the root.
+  return [dot('dot', () => self.plan!.firstCluster), dot('dotdot', () => (parent.path === '' ? 0 : parent.firstCluster))];
+}
+
+/** The entry of one file; the file joins the data runs when it has data. */
+function fileEntry(state: FatPlanState, child: TreeFile, childPath: string, name: DirEntryPlan['name'], modified: Date): DirEntryPlan {
+  const sizeBytes = child.source.sizeBytes;
+  if (sizeBytes > maxFat32FileBytes) throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', state.packageId, { reason: 'fat32-file-size', path: childPath, sizeBytes });
+  const plan: FatFilePlan = { kind: 'file', path: childPath, node: child, sizeBytes, firstCluster: 0, clusters: Math.ceil(sizeBytes / state.geometry.clusterBytes) };
+  if (sizeBytes > 0) state.files.push(plan);
+  state.fileBytes += sizeBytes;
+  state.fileCount++;
+  return { kind: 'node', name, directory: false, firstCluster: () => plan.firstCluster, sizeBytes, modified };
+}
+
+/** Pass 1: directory entries and sizes (pre-order, so the root gets cluster 2). */
+function planFatDirectory(state: FatPlanState, node: TreeDir, path: string, parent: FatDirPlan | null): FatDirPlan {
+  const used = new Set<string>();
+  const self: { plan?: FatDirPlan } = {};
+  const entries = firstEntries(state, node, parent, used, self);
+  const children: PendingDir[] = [];
+  for (const child of node.children) {
+    const childPath = path ? `${path}/${child.name}` : child.name;
+    checkLongName(child.name, childPath);
+    const name = assignFatName(child.name, used);
+    const modified = child.modified ?? state.timestamp;
+    if (child.kind === 'dir') {
+      const pending: PendingDir = { node: child, path: childPath };
+      children.push(pending);
+      entries.push({ kind: 'node', name, directory: true, firstCluster: () => pending.plan!.firstCluster, sizeBytes: 0, modified });
+    } else {
+      entries.push(fileEntry(state, child, childPath, name, modified));
+    }
+  }
+  const entryCount = entries.reduce((n, e) => n + 1 + longEntryCount(e.name.long), 0);
+  if (entryCount > maxDirEntries) throw new CmTsError('E_INVALIDARG', `folder "${path || '\\'}" needs ${entryCount} FAT directory entries; at most ${maxDirEntries} fit`);
+  const plan: FatDirPlan = { kind: 'dir', path, entries, firstCluster: state.next, clusters: Math.max(1, Math.ceil((entryCount * dirEntryBytes) / state.geometry.clusterBytes)) };
+  self.plan = plan;
+  state.next += plan.clusters;
+  state.dirs.push(plan);
+  for (const c of children) c.plan = planFatDirectory(state, c.node, c.path, plan);
+  return plan;
+}
+
 export function planFatDisk(root: TreeDir, options: FatDiskOptions): FatDiskPlan {
   const packageId = options.packageId ?? '';
   const geometry = fatGeometry(options.diskSizeBytes, packageId);
   const timestamp = options.timestamp ?? defaultTimestamp;
   const clusterBytes = geometry.clusterBytes;
-  const clustersOf = (bytes: number): number => Math.ceil(bytes / clusterBytes);
-
-  interface PendingDir { node: TreeDir; path: string; plan?: FatDirPlan }
-  const dirs: FatDirPlan[] = [];
-  const files: FatFilePlan[] = [];
-  let next = 2;
-  let fileBytes = 0;
-  let fileCount = 0;
-
-  // Pass 1: directory entries and sizes (pre-order, so the root gets cluster 2).
-  const visit = (node: TreeDir, path: string, parent: FatDirPlan | null): FatDirPlan => {
-    const used = new Set<string>();
-    const entries: DirEntryPlan[] = [];
-    const self: { plan?: FatDirPlan } = {};
-    const dot = (kind: 'dot' | 'dotdot', cluster: () => number): DirEntryPlan => {
-      const name = kind === 'dot' ? '.' : '..';
-      used.add(name.padEnd(11));
-      return { kind, name: { short: new TextEncoder().encode(name.padEnd(11)), long: null }, directory: true, firstCluster: cluster, sizeBytes: 0, modified: node.modified ?? timestamp };
-    };
-    if (parent === null) {
-      const label = fatVolumeLabel(options.volumeLabel);
-      entries.push({ kind: 'label', name: { short: new TextEncoder().encode(label.padEnd(11)), long: null }, directory: false, firstCluster: () => 0, sizeBytes: 0, modified: timestamp });
-    } else {
-      // fatgen103: '.' is the directory itself, '..' its parent, 0 when the parent is the root.
-      entries.push(dot('dot', () => self.plan!.firstCluster));
-      entries.push(dot('dotdot', () => (parent.path === '' ? 0 : parent.firstCluster)));
-    }
-    const children: PendingDir[] = [];
-    for (const child of node.children) {
-      const childPath = path ? `${path}/${child.name}` : child.name;
-      checkLongName(child.name, childPath);
-      const name = assignFatName(child.name, used);
-      const modified = child.modified ?? timestamp;
-      if (child.kind === 'dir') {
-        const pending: PendingDir = { node: child, path: childPath };
-        children.push(pending);
-        entries.push({ kind: 'node', name, directory: true, firstCluster: () => pending.plan!.firstCluster, sizeBytes: 0, modified });
-      } else {
-        const sizeBytes = child.source.sizeBytes;
-        if (sizeBytes > maxFat32FileBytes) throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', packageId, { reason: 'fat32-file-size', path: childPath, sizeBytes });
-        const plan: FatFilePlan = { kind: 'file', path: childPath, node: child, sizeBytes, firstCluster: 0, clusters: clustersOf(sizeBytes) };
-        if (sizeBytes > 0) files.push(plan);
-        fileBytes += sizeBytes;
-        fileCount++;
-        entries.push({ kind: 'node', name, directory: false, firstCluster: () => plan.firstCluster, sizeBytes, modified });
-      }
-    }
-    const entryCount = entries.reduce((n, e) => n + 1 + longEntryCount(e.name.long), 0);
-    if (entryCount > maxDirEntries) throw new CmTsError('E_INVALIDARG', `folder "${path || '\\'}" needs ${entryCount} FAT directory entries; at most ${maxDirEntries} fit`);
-    const plan: FatDirPlan = { kind: 'dir', path, entries, firstCluster: next, clusters: Math.max(1, clustersOf(entryCount * dirEntryBytes)) };
-    self.plan = plan;
-    next += plan.clusters;
-    dirs.push(plan);
-    for (const c of children) c.plan = visit(c.node, c.path, plan);
-    return plan;
-  };
-  visit(root, '', null);
+  const state: FatPlanState = { geometry, timestamp, packageId, volumeLabel: options.volumeLabel, dirs: [], files: [], next: 2, fileBytes: 0, fileCount: 0 };
+  planFatDirectory(state, root, '', null);
 
   // Pass 2: file runs after all directories.
-  const runs: Array<FatDirPlan | FatFilePlan> = [...dirs];
-  for (const f of lastFilesLast(files, (file) => file.node)) {
-    (f as { firstCluster: number }).firstCluster = next;
-    next += f.clusters;
+  const runs: Array<FatDirPlan | FatFilePlan> = [...state.dirs];
+  for (const f of lastFilesLast(state.files, (file) => file.node)) {
+    (f as { firstCluster: number }).firstCluster = state.next;
+    state.next += f.clusters;
     runs.push(f);
   }
-  const usedClusters = next - 2;
+  const usedClusters = state.next - 2;
   if (usedClusters > geometry.clusterCount) {
     throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', packageId, { reason: 'disk', neededBytes: usedClusters * clusterBytes, availableBytes: geometry.clusterCount * clusterBytes });
   }
@@ -215,7 +231,7 @@ export function planFatDisk(root: TreeDir, options: FatDiskOptions): FatDiskPlan
     runs,
     usedClusters,
     endOfDataBytes,
-    fileBytes,
-    fileCount,
+    fileBytes: state.fileBytes,
+    fileCount: state.fileCount,
   };
 }
