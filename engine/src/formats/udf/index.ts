@@ -15,18 +15,19 @@
  * encoders then run once, sector by sector, in image order.
  */
 import { CmTsError } from '../../errors/index.js';
-import type { Table, TableValues } from '../binary/index.js';
+import type { TableValues } from '../binary/index.js';
 import type { TreeDir, TreeFile, TreeNode } from '../tree.js';
 import {
-  blockBytes, cs0, domainIdentifier, type FieldMap, emptyRegid, implementationIdentifier, longAd, maxExtentBytes, nsr02PartitionContents,
-  ostaCompressedUnicode, sealTag, shortAd, tag, tagIdentifier, udfIdentifier, udfRevision,
+  blockBytes, cs0, domainIdentifier, implementationIdentifier, longAd, maxExtentBytes,
+  ostaCompressedUnicode, sealTag, shortAd, tag, tagIdentifier,
 } from './codecs.js';
 import {
-  anchorVolumeDescriptorPointer, fileCharacteristics, fileEntry, fileIdentifierDescriptor, fileIdentifierDescriptorBytes,
-  fileSetDescriptor, fileType, implementationUseVolumeDescriptor, logicalVolumeDescriptor, logicalVolumeIntegrityDescriptor,
-  lvidImplementationUseBytes, partitionDescriptor, permissions, primaryVolumeDescriptor, terminatingDescriptor,
-  type1PartitionMap, unallocatedSpaceDescriptor, volumeStructureDescriptor,
+  fileCharacteristics, fileEntry, fileIdentifierDescriptor, fileIdentifierDescriptorBytes,
+  fileSetDescriptor, fileType, permissions, terminatingDescriptor,
 } from './descriptors.js';
+import { icbAddress, udfFixedLbas, volumeSectorsOf } from './volume-sectors.js';
+
+export { udfFixedLbas } from './volume-sectors.js';
 
 export interface UdfOptions {
   volumeIdentifier: string;
@@ -42,12 +43,6 @@ export interface UdfAssignment {
   volumeSectors: number;
 }
 
-export const udfFixedLbas = { vdsMain: 32, vdsReserve: 48, integrity: 64, anchor: 256 } as const;
-
-/** ECMA-167 3/8.4.2: a volume descriptor sequence extent of 16 sectors (UDF 1.02 2.2.3: at least 16). */
-const vdsSectors = 16;
-/** LVID + TD. */
-const integritySectors = 2;
 /** FSD + TD at the start of the partition (ECMA-167 4/8.3.1). */
 const fileSetSectors = 2;
 /** UDF 3.2.1 (Logical Volume Header Descriptor): unique IDs 1-15 are reserved (Mac OS); the root directory has 0. */
@@ -85,7 +80,6 @@ interface FilePlan {
 type Plan = DirPlan | FilePlan;
 
 const sectorsFor = (bytes: number): number => Math.ceil(bytes / blockBytes);
-const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 export class UdfPlan {
   /** known from the tree alone, before assign() */
@@ -159,118 +153,10 @@ export class UdfPlan {
     if (!Number.isInteger(vrsStartLba) || vrsStartLba < 16 || vrsStartLba + 3 > udfFixedLbas.vdsMain) {
       throw new CmTsError('E_UNEXPECTED', `UDF volume recognition sequence at ${vrsStartLba} does not fit before sector ${udfFixedLbas.vdsMain}`);
     }
-    const { volumeIdentifier, timestamp } = this.options;
-    const partitionLength = volumeSectors - 1 - partitionStartLba;
-    const sectors: Array<{ lba: number; bytes: Uint8Array }> = [];
-    ['BEA01', 'NSR02', 'TEA01'].forEach((id, i) => {
-      sectors.push({ lba: vrsStartLba + i, bytes: volumeStructureDescriptor.toBytes({ standardIdentifier: ascii(id) }) });
+    return volumeSectorsOf({
+      ...this.options, vrsStartLba, partitionStartLba, volumeSectors, nextUniqueId: this.nextUniqueId,
+      fileCount: this.fileCount, directoryCount: this.items.length - this.fileCount,
     });
-
-    // UDF 1.02 2.2.2-2.2.7; the reserve sequence is the same descriptors with their own tag locations.
-    for (const base of [udfFixedLbas.vdsMain, udfFixedLbas.vdsReserve]) {
-      const at = (i: number): number => base + i;
-      sectors.push(
-        sealed(at(0), primaryVolumeDescriptor, {
-          descriptorTag: tag(tagIdentifier.primaryVolumeDescriptor, at(0)),
-          volumeDescriptorSequenceNumber: 0,
-          primaryVolumeDescriptorNumber: 0,
-          volumeIdentifier,
-          volumeSequenceNumber: 1,
-          maximumVolumeSequenceNumber: 1,
-          interchangeLevel: 2,
-          maximumInterchangeLevel: 2,
-          characterSetList: 1,
-          maximumCharacterSetList: 1,
-          volumeSetIdentifier: volumeSetIdentifier(volumeIdentifier, timestamp),
-          descriptorCharacterSet: ostaCompressedUnicode,
-          explanatoryCharacterSet: ostaCompressedUnicode,
-          volumeAbstract: { extentLength: 0, extentLocation: 0 },
-          volumeCopyrightNotice: { extentLength: 0, extentLocation: 0 },
-          applicationIdentifier: emptyRegid,
-          recordingDateAndTime: timestamp,
-          implementationIdentifier,
-          predecessorVolumeDescriptorSequenceLocation: 0,
-          flags: 0,
-        }),
-        sealed(at(1), implementationUseVolumeDescriptor, {
-          descriptorTag: tag(tagIdentifier.implementationUseVolumeDescriptor, at(1)),
-          volumeDescriptorSequenceNumber: 1,
-          implementationIdentifier: udfIdentifier('*UDF LV Info'),
-          lviCharset: ostaCompressedUnicode,
-          logicalVolumeIdentifier: volumeIdentifier,
-          lvInfo1: '',
-          lvInfo2: '',
-          lvInfo3: '',
-          implementationId: implementationIdentifier,
-        }),
-        sealed(at(2), partitionDescriptor, {
-          descriptorTag: tag(tagIdentifier.partitionDescriptor, at(2)),
-          volumeDescriptorSequenceNumber: 2,
-          partitionFlags: 1, // ECMA-167 3/10.5.3: space allocated
-          partitionNumber: 0,
-          partitionContents: nsr02PartitionContents,
-          accessType: 1, // ECMA-167 3/10.5.7: read only
-          partitionStartingLocation: partitionStartLba,
-          partitionLength,
-          implementationIdentifier,
-        }),
-        sealed(at(3), logicalVolumeDescriptor, {
-          descriptorTag: tag(tagIdentifier.logicalVolumeDescriptor, at(3)),
-          volumeDescriptorSequenceNumber: 3,
-          descriptorCharacterSet: ostaCompressedUnicode,
-          logicalVolumeIdentifier: volumeIdentifier,
-          logicalBlockSize: blockBytes,
-          domainIdentifier,
-          fileSetDescriptorLocation: icbAddress(0, 0),
-          mapTableLength: type1PartitionMap.sizeBytes,
-          numberOfPartitionMaps: 1,
-          implementationIdentifier,
-          integritySequenceExtent: { extentLength: integritySectors * blockBytes, extentLocation: udfFixedLbas.integrity },
-        }, (bytes) => {
-          type1PartitionMap.encode({ volumeSequenceNumber: 1, partitionNumber: 0 }, bytes, logicalVolumeDescriptor.sizeBytes);
-          return logicalVolumeDescriptor.sizeBytes + type1PartitionMap.sizeBytes;
-        }),
-        sealed(at(4), unallocatedSpaceDescriptor, {
-          descriptorTag: tag(tagIdentifier.unallocatedSpaceDescriptor, at(4)),
-          volumeDescriptorSequenceNumber: 4,
-          numberOfAllocationDescriptors: 0,
-        }),
-        sealed(at(5), terminatingDescriptor, { descriptorTag: tag(tagIdentifier.terminatingDescriptor, at(5)) }),
-      );
-    }
-
-    // UDF 1.02 2.2.6: a closed integrity descriptor; the header's unique ID is the next free one.
-    sectors.push(
-      sealed(udfFixedLbas.integrity, logicalVolumeIntegrityDescriptor, {
-        descriptorTag: tag(tagIdentifier.logicalVolumeIntegrityDescriptor, udfFixedLbas.integrity),
-        recordingDateAndTime: timestamp,
-        integrityType: 1,
-        nextIntegrityExtent: { extentLength: 0, extentLocation: 0 },
-        uniqueId: this.nextUniqueId,
-        numberOfPartitions: 1,
-        lengthOfImplementationUse: lvidImplementationUseBytes,
-        freeSpaceTable: 0,
-        sizeTable: partitionLength,
-        implementationId: implementationIdentifier,
-        numberOfFiles: this.fileCount,
-        numberOfDirectories: this.items.length - this.fileCount,
-        minimumUdfReadRevision: udfRevision,
-        minimumUdfWriteRevision: udfRevision,
-        maximumUdfWriteRevision: udfRevision,
-      }),
-      sealed(udfFixedLbas.integrity + 1, terminatingDescriptor, { descriptorTag: tag(tagIdentifier.terminatingDescriptor, udfFixedLbas.integrity + 1) }),
-    );
-
-    for (const lba of [udfFixedLbas.anchor, volumeSectors - 1]) {
-      sectors.push(
-        sealed(lba, anchorVolumeDescriptorPointer, {
-          descriptorTag: tag(tagIdentifier.anchorVolumeDescriptorPointer, lba),
-          mainVolumeDescriptorSequenceExtent: { extentLength: vdsSectors * blockBytes, extentLocation: udfFixedLbas.vdsMain },
-          reserveVolumeDescriptorSequenceExtent: { extentLength: vdsSectors * blockBytes, extentLocation: udfFixedLbas.vdsReserve },
-        }),
-      );
-    }
-    return sectors;
   }
 
   /**
@@ -442,11 +328,6 @@ function writeFid(
 
 const noExtent: TableValues<typeof longAd.fields> = { extentLength: 0, extentLocation: { logicalBlockNumber: 0, partitionReferenceNumber: 0 }, adImpUseFlags: 0, udfUniqueId: 0 };
 
-/** A long_ad to a one-block ICB (File Entry or FSD) in partition 0. */
-function icbAddress(block: number, uniqueId: number): TableValues<typeof longAd.fields> {
-  return { extentLength: blockBytes, extentLocation: { logicalBlockNumber: block, partitionReferenceNumber: 0 }, adImpUseFlags: 0, udfUniqueId: uniqueId % 2 ** 32 };
-}
-
 /** ECMA-167 4/14.4.4 file identifier: CS0 d-characters, at most 255 bytes; no "/" or NUL, which no reader can use in a name. */
 function fileIdentifier(node: TreeNode, path: string): Uint8Array {
   if (node.name.length === 0 || /[\u0000/]/.test(node.name)) throw new CmTsError('E_INVALIDARG', `media path ${path}${node.name} has a name UDF cannot record`);
@@ -459,29 +340,4 @@ function fileIdentifier(node: TreeNode, path: string): Uint8Array {
 
 function allocationDescriptorCount(sizeBytes: number): number {
   return Math.ceil(sizeBytes / maxExtentBytes);
-}
-
-/**
- * UDF 1.02 2.2.2.5: the first 16 characters of the volume set identifier are unique, the first 8
- * of them a hex time value. Here: the timestamp's seconds and an FNV-1a hash of the volume
- * identifier, so the same inputs give the same bytes.
- */
-function volumeSetIdentifier(volumeIdentifier: string, timestamp: Date): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < volumeIdentifier.length; i++) hash = Math.imul(hash ^ volumeIdentifier.charCodeAt(i), 0x01000193) >>> 0;
-  const hex = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');
-  return hex(Math.floor(timestamp.getTime() / 1000) >>> 0) + hex(hash);
-}
-
-/** A descriptor alone in a sector, its tag sealed; `tail` writes what follows the fixed part and returns the descriptor's full length. */
-function sealed<F extends FieldMap>(
-  lba: number,
-  descriptor: Table<F>,
-  values: TableValues<F>,
-  tail?: (bytes: Uint8Array) => number,
-): { lba: number; bytes: Uint8Array } {
-  const bytes = new Uint8Array(blockBytes);
-  descriptor.encode(values, bytes);
-  sealTag(bytes, 0, tail ? tail(bytes) : descriptor.sizeBytes);
-  return { lba, bytes };
 }
