@@ -50,6 +50,8 @@ export class LzxDecoder {
   private pos = 0;
   private buf = 0;
   private left = 0;
+  /** R0, R1, R2: the recent match offsets, 1 at the start of each chunk. */
+  private readonly recent = new Uint32Array(3);
 
   /** `chunkBytes`: the WIM's chunk size, a power of two from 32 KiB to 2 MiB (the LZX window). */
   constructor(chunkBytes: number) {
@@ -133,9 +135,7 @@ export class LzxDecoder {
     this.left = 0;
     this.mainLens.fill(0);
     this.lenLens.fill(0);
-    let r0 = 1;
-    let r1 = 1;
-    let r2 = 1;
+    this.recent.fill(1);
     let op = 0;
     let mayHaveE8 = false;
     while (op < outLen) {
@@ -147,73 +147,91 @@ export class LzxDecoder {
       }
       if (type < blockTypeVerbatim || type > blockTypeUncompressed) throw corrupt(`block type ${type}`);
       if (size === 0 || size > outLen - op) throw corrupt(`block of ${size} bytes`);
-
       if (type === blockTypeUncompressed) {
-        // Pad to a 16-bit boundary; an already aligned stream skips a whole word. In stream terms:
-        // of the `left` buffered bits, keep whole words beyond the current one ([MS-PATCH] 2.2.3.1.3).
-        const p = this.left === 0 ? this.pos + 2 : this.pos - 2 * ((this.left - 1) >> 4);
-        if (p + 12 + size > input.length) throw corrupt('uncompressed block past the end');
-        const view = new DataView(input.buffer, input.byteOffset + p, 12);
-        r0 = view.getUint32(0, true);
-        r1 = view.getUint32(4, true);
-        r2 = view.getUint32(8, true);
-        if (!r0 || !r1 || !r2) throw corrupt('recent offset of 0');
-        output.set(input.subarray(p + 12, p + 12 + size), op);
-        op += size;
-        this.pos = p + 12 + size + (size & 1);
-        this.buf = 0;
-        this.left = 0;
+        op = this.copyUncompressedBlock(output, op, size);
         mayHaveE8 = true;
         continue;
       }
-
-      if (type === blockTypeAligned) {
-        for (let i = 0; i < numAlignedSymbols; i++) this.alignedLens[i] = this.bits(3);
-        this.alignedCode.build(this.alignedLens);
-      }
-      this.readLens(this.mainLens, 0, 256);
-      this.readLens(this.mainLens, 256, this.numMainSymbols);
-      this.readLens(this.lenLens, 0, numLenSymbols);
-      this.mainCode.build(this.mainLens);
-      this.lenCode.build(this.lenLens);
+      this.readBlockCodes(type === blockTypeAligned);
       if (this.mainLens[0xe8]) mayHaveE8 = true;
-      const aligned = type === blockTypeAligned;
-      const blockEnd = op + size;
-      while (op < blockEnd) {
-        const sym = this.symbol(this.mainCode);
-        if (sym < 256) {
-          output[op++] = sym;
-          continue;
-        }
-        const header = (sym - 256) & 7;
-        const slot = (sym - 256) >>> 3;
-        const length = (header === 7 ? 7 + this.symbol(this.lenCode) : header) + 2;
-        let offset: number;
-        if (slot === 0) offset = r0;
-        else if (slot === 1) {
-          offset = r1;
-          r1 = r0;
-          r0 = offset;
-        } else if (slot === 2) {
-          offset = r2;
-          r2 = r0;
-          r0 = offset;
-        } else {
-          const eb = extraBits[slot]!;
-          offset = aligned && eb >= 3
-            ? slotBase[slot]! + (this.bits(eb - 3) << 3) + this.symbol(this.alignedCode) - 2
-            : slotBase[slot]! + this.bits(eb) - 2;
-          r2 = r1;
-          r1 = r0;
-          r0 = offset;
-        }
-        if (offset > op) throw corrupt('match before the start of the chunk');
-        if (length > blockEnd - op) throw corrupt('match past the end of the block');
-        copyMatch(output, op, offset, length);
-        op += length;
-      }
+      op = this.decodeBlock(output, op, op + size, type === blockTypeAligned);
     }
     if (mayHaveE8 && outLen > 10) undoE8(output);
+  }
+
+  /** An uncompressed block: R0-R2, then the bytes, read past the bitstream ([MS-PATCH] 2.2.3.1.3). Returns the output position after it. */
+  private copyUncompressedBlock(output: Uint8Array, op: number, size: number): number {
+    const input = this.input;
+    // Pad to a 16-bit boundary; an already aligned stream skips a whole word. In stream terms:
+    // of the `left` buffered bits, keep whole words beyond the current one.
+    const p = this.left === 0 ? this.pos + 2 : this.pos - 2 * ((this.left - 1) >> 4);
+    if (p + 12 + size > input.length) throw corrupt('uncompressed block past the end');
+    const view = new DataView(input.buffer, input.byteOffset + p, 12);
+    for (let i = 0; i < 3; i++) this.recent[i] = view.getUint32(4 * i, true);
+    if (!this.recent[0] || !this.recent[1] || !this.recent[2]) throw corrupt('recent offset of 0');
+    output.set(input.subarray(p + 12, p + 12 + size), op);
+    this.pos = p + 12 + size + (size & 1);
+    this.buf = 0;
+    this.left = 0;
+    return op + size;
+  }
+
+  /** The Huffman codes of a verbatim or aligned offset block ([MS-PATCH] 2.2.3.1.1-2). */
+  private readBlockCodes(aligned: boolean): void {
+    if (aligned) {
+      for (let i = 0; i < numAlignedSymbols; i++) this.alignedLens[i] = this.bits(3);
+      this.alignedCode.build(this.alignedLens);
+    }
+    this.readLens(this.mainLens, 0, 256);
+    this.readLens(this.mainLens, 256, this.numMainSymbols);
+    this.readLens(this.lenLens, 0, numLenSymbols);
+    this.mainCode.build(this.mainLens);
+    this.lenCode.build(this.lenLens);
+  }
+
+  /** Literals and matches up to `blockEnd`; the recent offsets stay in locals in this hot loop. Returns `blockEnd`. */
+  private decodeBlock(output: Uint8Array, start: number, blockEnd: number, aligned: boolean): number {
+    let r0 = this.recent[0]!;
+    let r1 = this.recent[1]!;
+    let r2 = this.recent[2]!;
+    let op = start;
+    while (op < blockEnd) {
+      const sym = this.symbol(this.mainCode);
+      if (sym < 256) {
+        output[op++] = sym;
+        continue;
+      }
+      const header = (sym - 256) & 7;
+      const slot = (sym - 256) >>> 3;
+      const length = (header === 7 ? 7 + this.symbol(this.lenCode) : header) + 2;
+      let offset: number;
+      if (slot === 0) offset = r0;
+      else if (slot === 1) {
+        offset = r1;
+        r1 = r0;
+        r0 = offset;
+      } else if (slot === 2) {
+        offset = r2;
+        r2 = r0;
+        r0 = offset;
+      } else {
+        const eb = extraBits[slot]!;
+        offset = aligned && eb >= 3
+          ? slotBase[slot]! + (this.bits(eb - 3) << 3) + this.symbol(this.alignedCode) - 2
+          : slotBase[slot]! + this.bits(eb) - 2;
+        r2 = r1;
+        r1 = r0;
+        r0 = offset;
+      }
+      if (offset > op) throw corrupt('match before the start of the chunk');
+      if (length > blockEnd - op) throw corrupt('match past the end of the block');
+      copyMatch(output, op, offset, length);
+      op += length;
+    }
+    this.recent[0] = r0;
+    this.recent[1] = r1;
+    this.recent[2] = r2;
+    return op;
   }
 }
 
