@@ -205,18 +205,47 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
   const siteCode = root.key('siteCode').matching(siteCodePattern, 'a three-character site code');
   const siteName = root.key('siteName').present ? root.key('siteName').string() : undefined;
 
-  let clientPorts: SiteCatalog['clientPorts'] = defaultClientPorts;
-  const ports = root.key('clientPorts');
-  if (ports.present) {
-    ports.object(['http', 'https']);
-    clientPorts = {
-      http: ports.key('http').present ? ports.key('http').integer(1, 65535) : defaultClientPorts.http,
-      https: ports.key('https').present ? ports.key('https').integer(1, 65535) : defaultClientPorts.https,
-    };
-  }
+  const clientPorts = parseClientPorts(root.key('clientPorts'));
+  const managementPoints = parseManagementPoints(root.key('managementPoints'), folder, v2);
+  const ca = root.key('caCertificates');
+  const caCertificates = ca.present ? ca.array().map((c) => catalogFile(folder, c.string())) : [];
+  const signing = root.key('siteSigningCertificate');
+  // null or "" mean "not set", like a missing field: NOSITESIGNCERT when media are made.
+  const siteSigningCertificate = signing.present && signing.value !== null && signing.value !== '' ? catalogFile(folder, signing.string()) : undefined;
+  const { distributionPoints, dpNames } = parseDistributionPoints(root.key('distributionPoints'), folder, v2);
+  const bootImages = parseBootImages(root.key('bootImages'), dpNames);
 
+  const rootKey = root.key('trustedRootKey');
+  return {
+    path: catalogPath,
+    schemaVersion: v2 ? 2 : 1,
+    siteCode,
+    ...(siteName !== undefined ? { siteName } : {}),
+    clientPorts,
+    managementPoints,
+    caCertificates,
+    ...(siteSigningCertificate !== undefined ? { siteSigningCertificate } : {}),
+    distributionPoints,
+    bootImages,
+    ...(rootKey.present ? { trustedRootKey: rootKey.matching(hexPattern, 'hexadecimal text (the TRUSTEDROOTKEY of the MP\'s key information)').toUpperCase() } : {}),
+    ...(root.key('unknownMachines').present ? { unknownMachines: parseUnknownMachines(root.key('unknownMachines')) } : {}),
+    ...root.extensions(),
+  };
+}
+
+function parseClientPorts(ports: Field): SiteCatalog['clientPorts'] {
+  if (!ports.present) return defaultClientPorts;
+  ports.object(['http', 'https']);
+  return {
+    http: ports.key('http').present ? ports.key('http').integer(1, 65535) : defaultClientPorts.http,
+    https: ports.key('https').present ? ports.key('https').integer(1, 65535) : defaultClientPorts.https,
+  };
+}
+
+/** $.managementPoints: http(s) base addresses, at most one default. */
+function parseManagementPoints(field: Field, folder: string, v2: boolean): CatalogManagementPoint[] {
   let defaultMp: Field | undefined;
-  const managementPoints = root.key('managementPoints').array().map((mp): CatalogManagementPoint => {
+  return field.array().map((mp): CatalogManagementPoint => {
     mp.object(['name', 'url', 'default', 'certificates', ...(v2 ? v2Fields.managementPoint : [])]);
     const url = mp.key('url').string();
     let parsed: URL | undefined;
@@ -248,15 +277,12 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
       ...mp.extensions(),
     };
   });
+}
 
-  const ca = root.key('caCertificates');
-  const caCertificates = ca.present ? ca.array().map((c) => catalogFile(folder, c.string())) : [];
-  const signing = root.key('siteSigningCertificate');
-  // null or "" mean "not set", like a missing field: NOSITESIGNCERT when media are made.
-  const siteSigningCertificate = signing.present && signing.value !== null && signing.value !== '' ? catalogFile(folder, signing.string()) : undefined;
-
+/** $.distributionPoints, names unique regardless of case; `dpNames` maps each upper-cased name to its JSON path. */
+function parseDistributionPoints(field: Field, folder: string, v2: boolean): { distributionPoints: CatalogDistributionPoint[]; dpNames: Map<string, string> } {
   const dpNames = new Map<string, string>();
-  const distributionPoints = root.key('distributionPoints').array().map((dp): CatalogDistributionPoint => {
+  const distributionPoints = field.array().map((dp): CatalogDistributionPoint => {
     dp.object(['name', 'contentPath', ...(v2 ? ['contentLibrary'] : [])]);
     const name = dp.key('name').string();
     const earlier = dpNames.get(name.toUpperCase());
@@ -264,9 +290,13 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
     dpNames.set(name.toUpperCase(), dp.path);
     return { name, ...distributionPointContent(dp, folder), ...dp.extensions() };
   });
+  return { distributionPoints, dpNames };
+}
 
+/** $.bootImages: package IDs unique, each naming distribution points of $.distributionPoints. */
+function parseBootImages(field: Field, dpNames: ReadonlyMap<string, string>): CatalogBootImage[] {
   const packageIds = new Map<string, string>();
-  const bootImages = root.key('bootImages').array().map((image): CatalogBootImage => {
+  return field.array().map((image): CatalogBootImage => {
     image.object(['packageId', 'name', 'architecture', 'sourceVersion', 'path', 'distributionPoints']);
     const packageId = image.key('packageId').matching(packageIdPattern, 'a package ID (site code and five hex digits, e.g. PS100005)');
     const earlier = packageIds.get(packageId.toUpperCase());
@@ -289,23 +319,6 @@ function parseFields(root: Field, folder: string, catalogPath: string, v2: boole
       ...image.extensions(),
     };
   });
-
-  const rootKey = root.key('trustedRootKey');
-  return {
-    path: catalogPath,
-    schemaVersion: v2 ? 2 : 1,
-    siteCode,
-    ...(siteName !== undefined ? { siteName } : {}),
-    clientPorts,
-    managementPoints,
-    caCertificates,
-    ...(siteSigningCertificate !== undefined ? { siteSigningCertificate } : {}),
-    distributionPoints,
-    bootImages,
-    ...(rootKey.present ? { trustedRootKey: rootKey.matching(hexPattern, 'hexadecimal text (the TRUSTEDROOTKEY of the MP\'s key information)').toUpperCase() } : {}),
-    ...(root.key('unknownMachines').present ? { unknownMachines: parseUnknownMachines(root.key('unknownMachines')) } : {}),
-    ...root.extensions(),
-  };
 }
 
 function parseUnknownMachines(field: Field): UnknownMachines {
