@@ -254,91 +254,126 @@ const undone = (step: Promise<unknown>): Promise<boolean> => step.then(() => tru
  * a kill during step 4 leaves set-aside files, which no sweep removes: they were the owner's.
  */
 export async function copyTreeToVolume(root: TreeDir, mountPoint: string, options: CopyOptions = {}): Promise<{ bytesWritten: number; files: number }> {
-  const { signal, onProgress, journal } = options;
+  const { signal, journal } = options;
   const { dirs, files, bytes } = listTree(root);
-  const createdDirs: string[] = [];
-  const temps = files.map((f) => {
-    const final = join(mountPoint, f.path);
-    return { node: f.node, final, temp: join(dirname(final), tempName('cmtsmedia-tmp')) };
-  });
-  const committed: Move[] = [];
-  let done = 0;
+  const copy: CopyState = {
+    createdDirs: [],
+    temps: files.map((f) => {
+      const final = join(mountPoint, f.path);
+      return { node: f.node, final, temp: join(dirname(final), tempName('cmtsmedia-tmp')) };
+    }),
+    committed: [],
+  };
   try {
     signal?.throwIfAborted();
-    // Refuse before writing anything when a file stands where a folder goes, or the reverse.
-    for (const d of dirs) {
-      const info = await lstat(join(mountPoint, d)).catch(() => null);
-      if (info && !info.isDirectory()) throw new CmTsError('E_FILEEXISTS', `${join(mountPoint, d)} is a file; the media need a folder there`);
-    }
-    for (const f of files) {
-      const info = await lstat(join(mountPoint, f.path)).catch(() => null);
-      if (info?.isDirectory()) throw new CmTsError('E_FILEEXISTS', `${join(mountPoint, f.path)} is a folder; the media need a file there`);
-    }
-    const newDirs: string[] = [];
-    for (const d of dirs) if (!(await exists(join(mountPoint, d)))) newDirs.push(join(mountPoint, d));
-    journal?.add(newDirs.map((remove) => ({ remove })));
-    for (const path of newDirs) {
-      await mkdir(path).catch((err: unknown) => {
-        throw fromSystemError(err, path);
-      });
-      createdDirs.push(path);
-    }
-    journal?.add(temps.map(({ temp }) => ({ remove: temp })));
-    for (const { node, final, temp } of temps) {
-      signal?.throwIfAborted();
-      const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644).catch((err: unknown) => {
-        throw fromSystemError(err, final);
-      });
-      try {
-        let written = 0;
-        for await (const chunk of node.source.open(signal)) {
-          let at = 0;
-          while (at < chunk.length) {
-            const { bytesWritten } = await handle.write(chunk, at, chunk.length - at, written + at).catch((err: unknown) => {
-              throw fromSystemError(err, final);
-            });
-            at += bytesWritten;
-          }
-          written += chunk.length;
-          done += chunk.length;
-          onProgress?.(done, bytes);
-        }
-        if (written !== node.source.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', node.source.origin);
-        await handle.sync().catch((err: unknown) => {
-          throw fromSystemError(err, final);
-        });
-      } finally {
-        await handle.close();
-      }
-    }
+    await checkShapes(mountPoint, dirs, files);
+    await createFolders(copy, mountPoint, dirs, journal);
+    await writeTemporaryFiles(copy, bytes, options);
     signal?.throwIfAborted();
-    const moves: Move[] = [];
-    for (const { temp, final } of temps) {
-      moves.push({ temp, final, old: (await exists(final)) ? { path: join(dirname(final), tempName('cmtsmedia-old')), owner: await nameOnVolume(final) } : null });
-    }
-    journal?.add(moves.map(({ final, old }) => (old ? { restore: old.path, to: old.owner } : { remove: final })));
-    for (const move of moves) {
-      if (move.old) await rename(move.old.owner, move.old.path);
-      committed.push(move);
-      await rename(move.temp, move.final).catch((err: unknown) => {
-        throw fromSystemError(err, move.final);
-      });
-    }
+    await moveIntoPlace(copy, journal);
   } catch (err) {
-    const forget: string[] = [];
-    for (const { final, old } of committed.reverse()) {
-      if (await undone(old ? rename(old.path, old.owner) : unlink(final))) forget.push(old?.path ?? final);
-    }
-    for (const { temp } of temps) if (await undone(unlink(temp))) forget.push(temp);
-    for (const dir of createdDirs.reverse()) if (await undone(rmdir(dir))) forget.push(dir);
-    journal?.forget(forget);
+    await rollBack(copy, journal);
     const error = fromSystemError(err, mountPoint);
     // The free-space estimate passed (or was unknown) but the volume filled up: the content does not fit.
     if (error.code === 'E_DISKFULL') throw new CmTsError('CREATETSMEDIA_E_PACKAGETOOLARGE', options.packageId ?? '', { reason: 'free-space', path: error.detail }, { cause: err });
     throw error;
   }
+  const { createdDirs, temps, committed } = copy;
   journal?.forget([...createdDirs, ...temps.flatMap(({ temp, final }) => [temp, final]), ...committed.flatMap(({ old }) => (old ? [old.path] : []))]);
   for (const { old } of committed) if (old) await unlink(old.path).catch(() => undefined);
-  onProgress?.(bytes, bytes);
+  options.onProgress?.(bytes, bytes);
   return { bytesWritten: bytes, files: files.length };
+}
+
+/** What a copy has done so far, for its undo. */
+interface CopyState {
+  readonly createdDirs: string[];
+  readonly temps: ReadonlyArray<{ node: TreeFile; final: string; temp: string }>;
+  readonly committed: Move[];
+}
+
+/** Refuses before writing anything when a file stands where a folder goes, or the reverse. */
+async function checkShapes(mountPoint: string, dirs: readonly string[], files: CopyItem['files']): Promise<void> {
+  for (const d of dirs) {
+    const info = await lstat(join(mountPoint, d)).catch(() => null);
+    if (info && !info.isDirectory()) throw new CmTsError('E_FILEEXISTS', `${join(mountPoint, d)} is a file; the media need a folder there`);
+  }
+  for (const f of files) {
+    const info = await lstat(join(mountPoint, f.path)).catch(() => null);
+    if (info?.isDirectory()) throw new CmTsError('E_FILEEXISTS', `${join(mountPoint, f.path)} is a folder; the media need a file there`);
+  }
+}
+
+/** Step 1: the folders that do not exist yet, journalled first and remembered. */
+async function createFolders(copy: CopyState, mountPoint: string, dirs: readonly string[], journal: UndoJournal | undefined): Promise<void> {
+  const newDirs: string[] = [];
+  for (const d of dirs) if (!(await exists(join(mountPoint, d)))) newDirs.push(join(mountPoint, d));
+  journal?.add(newDirs.map((remove) => ({ remove })));
+  for (const path of newDirs) {
+    await mkdir(path).catch((err: unknown) => {
+      throw fromSystemError(err, path);
+    });
+    copy.createdDirs.push(path);
+  }
+}
+
+/** Step 2: every file to its temporary name, flushed; a source that changed size is SOURCECHANGED. */
+async function writeTemporaryFiles(copy: CopyState, totalBytes: number, options: CopyOptions): Promise<void> {
+  const { signal, onProgress } = options;
+  options.journal?.add(copy.temps.map(({ temp }) => ({ remove: temp })));
+  let done = 0;
+  for (const { node, final, temp } of copy.temps) {
+    signal?.throwIfAborted();
+    const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644).catch((err: unknown) => {
+      throw fromSystemError(err, final);
+    });
+    try {
+      let written = 0;
+      for await (const chunk of node.source.open(signal)) {
+        let at = 0;
+        while (at < chunk.length) {
+          const { bytesWritten } = await handle.write(chunk, at, chunk.length - at, written + at).catch((err: unknown) => {
+            throw fromSystemError(err, final);
+          });
+          at += bytesWritten;
+        }
+        written += chunk.length;
+        done += chunk.length;
+        onProgress?.(done, totalBytes);
+      }
+      if (written !== node.source.sizeBytes) throw new CmTsError('CMTSMEDIA_E_SOURCECHANGED', node.source.origin);
+      await handle.sync().catch((err: unknown) => {
+        throw fromSystemError(err, final);
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Step 3: each file renamed into place, an existing one of that name set aside first. */
+async function moveIntoPlace(copy: CopyState, journal: UndoJournal | undefined): Promise<void> {
+  const moves: Move[] = [];
+  for (const { temp, final } of copy.temps) {
+    moves.push({ temp, final, old: (await exists(final)) ? { path: join(dirname(final), tempName('cmtsmedia-old')), owner: await nameOnVolume(final) } : null });
+  }
+  journal?.add(moves.map(({ final, old }) => (old ? { restore: old.path, to: old.owner } : { remove: final })));
+  for (const move of moves) {
+    if (move.old) await rename(move.old.owner, move.old.path);
+    copy.committed.push(move);
+    await rename(move.temp, move.final).catch((err: unknown) => {
+      throw fromSystemError(err, move.final);
+    });
+  }
+}
+
+/** Undoes steps 1-3: moves reversed (old files renamed back), temporary files and created folders removed. */
+async function rollBack(copy: CopyState, journal: UndoJournal | undefined): Promise<void> {
+  const forget: string[] = [];
+  for (const { final, old } of [...copy.committed].reverse()) {
+    if (await undone(old ? rename(old.path, old.owner) : unlink(final))) forget.push(old?.path ?? final);
+  }
+  for (const { temp } of copy.temps) if (await undone(unlink(temp))) forget.push(temp);
+  for (const dir of [...copy.createdDirs].reverse()) if (await undone(rmdir(dir))) forget.push(dir);
+  journal?.forget(forget);
 }

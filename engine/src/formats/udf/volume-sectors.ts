@@ -21,7 +21,7 @@ const vdsSectors = 16;
 /** LVID + TD. */
 const integritySectors = 2;
 /** What the fixed sectors record: the volume, the placement and the counts of the partition's contents. */
-export interface VolumeFacts {
+export interface FixedSectorFacts {
   readonly volumeIdentifier: string;
   readonly timestamp: Date;
   readonly vrsStartLba: number;
@@ -38,7 +38,7 @@ type Sector = { lba: number; bytes: Uint8Array };
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** VRS (3 sectors from vrsStartLba), main and reserve VDS, LVID, AVDP at 256 and at volumeSectors - 1. */
-export function volumeSectorsOf(facts: VolumeFacts): Sector[] {
+export function volumeSectorsOf(facts: FixedSectorFacts): Sector[] {
   const { vrsStartLba, volumeSectors } = facts;
   const partitionLength = volumeSectors - 1 - facts.partitionStartLba;
   const sectors: Sector[] = ['BEA01', 'NSR02', 'TEA01'].map((id, i) => ({
@@ -52,7 +52,7 @@ export function volumeSectorsOf(facts: VolumeFacts): Sector[] {
 }
 
 /** UDF 1.02 2.2.2-2.2.7: PVD, IUVD, PD, LVD, USD, TD from sector `base`. */
-function volumeDescriptorSequence(base: number, facts: VolumeFacts, partitionLength: number): Sector[] {
+function volumeDescriptorSequence(base: number, facts: FixedSectorFacts, partitionLength: number): Sector[] {
   const { volumeIdentifier, timestamp, partitionStartLba } = facts;
   const at = (i: number): number => base + i;
   return [
@@ -126,7 +126,7 @@ function volumeDescriptorSequence(base: number, facts: VolumeFacts, partitionLen
 }
 
 /** UDF 1.02 2.2.6: a closed integrity descriptor; the header's unique ID is the next free one. */
-function integritySequence(facts: VolumeFacts, partitionLength: number): Sector[] {
+function integritySequence(facts: FixedSectorFacts, partitionLength: number): Sector[] {
   const { timestamp } = facts;
   return [
     sealed(udfFixedLbas.integrity, logicalVolumeIntegrityDescriptor, {
