@@ -80,6 +80,21 @@ function generateRsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
 const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 /**
+ * The default end of a self-signed media certificate: one calendar year after its start, as the
+ * console's media wizard proposes it and as .NET's DateTime.AddYears(1) counts (29 February gives
+ * 28 February of the next year). docs/certificates.md, "Validity".
+ */
+export function defaultCertificateValidEnd(validFrom: Date): Date {
+  const end = new Date(validFrom.getTime());
+  const day = end.getUTCDate();
+  end.setUTCDate(1);
+  end.setUTCFullYear(end.getUTCFullYear() + 1);
+  const lastDay = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 1, 0)).getUTCDate();
+  end.setUTCDate(Math.min(day, lastDay));
+  return end;
+}
+
+/**
  * The self-signed media certificate of SPEC §5.3: RSA-2048, sha256WithRSAEncryption, Client
  * Authentication EKU, digitalSignature + keyEncipherment, random 128-bit serial, NotBefore/NotAfter
  * exactly `validFrom`/`validTo` (to the second). Start >= end, or an end in the past, is E_INVALIDARG.
@@ -87,11 +102,7 @@ const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 
 export async function createMediaCertificate(options: MediaCertificateOptions = {}): Promise<MediaCertificate> {
   const now = options.now ?? new Date();
   const requestedFrom = options.validFrom ?? now;
-  let requestedTo = options.validTo;
-  if (!requestedTo) {
-    requestedTo = new Date(requestedFrom.getTime());
-    requestedTo.setUTCFullYear(requestedTo.getUTCFullYear() + 1);
-  }
+  const requestedTo = options.validTo ?? defaultCertificateValidEnd(requestedFrom);
   for (const [name, date] of [['CertificateValidStart', requestedFrom], ['CertificateValidEnd', requestedTo]] as const) {
     if (Number.isNaN(date.getTime())) throw new CmTsError('E_INVALIDARG', `${name} is not a valid date`);
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMediaCertificate, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
+import { createMediaCertificate, defaultCertificateValidEnd, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import forge from 'node-forge';
 
@@ -85,6 +85,15 @@ describe('createMediaCertificate validity checks', () => {
     const cert = await createMediaCertificate({ now: new Date('2030-02-03T04:05:06.789Z') });
     expect(cert.notBefore.toISOString()).toBe('2030-02-03T04:05:06.000Z');
     expect(cert.notAfter.toISOString()).toBe('2031-02-03T04:05:06.000Z');
+  });
+
+  it('defaults the end to one calendar year after the start, as DateTime.AddYears(1) (docs/certificates.md)', () => {
+    expect(defaultCertificateValidEnd(new Date('2030-02-03T04:05:06.789Z')).toISOString()).toBe('2031-02-03T04:05:06.789Z');
+    // a leap year's year has 366 days, not 365
+    expect(defaultCertificateValidEnd(new Date('2027-03-01T00:00:00Z')).toISOString()).toBe('2028-03-01T00:00:00.000Z');
+    // 29 February: the last day of February a year later, never 1 March
+    expect(defaultCertificateValidEnd(new Date('2028-02-29T12:00:00Z')).toISOString()).toBe('2029-02-28T12:00:00.000Z');
+    expect(defaultCertificateValidEnd(new Date('2030-12-31T23:59:59Z')).toISOString()).toBe('2031-12-31T23:59:59.000Z');
   });
 
   it('rejects start >= end naming the parameters', async () => {
