@@ -20,7 +20,7 @@ export const DEBIAN_PACKAGES = [
   'nasm',
   // python3 runs test/module/Send-CtrlC.py (pwsh on a pseudo-terminal, a real Ctrl+C)
   'python3',
-  // wine runs the win-x64 engine in the tests (about 100 MB, ~30 s to install; packaging.md §2.3)
+  // wine runs the win-x64 engine in the tests (about 100 MB, ~30 s to install; docs/build.md "Bootstrap")
   'wine64', 'wine',
 ];
 
@@ -92,7 +92,7 @@ function requireDotnet(what) {
   return version;
 }
 
-/** PowerShell as a .NET tool in .tools/pwsh (powershell.md §8). */
+/** PowerShell as a .NET tool in .tools/pwsh (docs/build.md "Bootstrap"). */
 export function pwsh() {
   const have = existsSync(PWSH) ? capture(PWSH, ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()']) : null;
   if (have === PWSH_VERSION) { step('pwsh', `PowerShell ${have} present, skipped`); return; }
@@ -104,7 +104,7 @@ export function pwsh() {
 
 /**
  * Pester from its NuGet package: a PackageDownload restore project (needs an exact [version]),
- * then the package's tools/ folder laid out as the module folder Pester/<version> (powershell.md §8).
+ * then the package's tools/ folder laid out as the module folder Pester/<version> (docs/build.md "Bootstrap").
  */
 export function pester() {
   const moduleDir = join(TOOLS_MODULES, 'Pester', PESTER_VERSION);

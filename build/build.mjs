@@ -44,7 +44,7 @@ async function bundle() {
 
 /**
  * The SEA blobs. Their layout changes between Node versions (even inside 22.x), so they are generated
- * by the linux-x64 binary of exactly the pinned version, never by the host's node (packaging.md §2.2).
+ * by the linux-x64 binary of exactly the pinned version, never by the host's node (docs/build.md "What `npm run build` makes").
  * The V8 code cache in a blob is made by that generator and suits only its own platform: linux-x64
  * gets a blob with one (the engine then starts without parsing its bundle, docs/build.md "Start
  * time"); the other targets share a blob without.
@@ -57,7 +57,7 @@ function seaBlob(blob, useCodeCache) {
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache,
-    execArgvExtension: 'none', // NODE_OPTIONS must not reach the engine (packaging.md §2.6)
+    execArgvExtension: 'none', // NODE_OPTIONS must not reach the engine (docs/build.md "What `npm run build` makes")
   }, null, 2));
   run(join(nodeBinDir(TARGETS['linux-x64'].pkg), 'package', 'bin', 'node'), ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   step('sea', `dist/${basename(blob)} ${statSync(blob).size} bytes${useCodeCache ? ' (with a V8 code cache)' : ''}`);
@@ -74,7 +74,7 @@ async function baseBinary(target, out) {
     await runAsync('strip', ['-o', out, src]); // 17 MB less; .dynsym stays, so addons still load
   } else if (target === 'win-x64') {
     // Remove the OpenJS Authenticode signature first: injecting into the signed file leaves the
-    // security directory pointing into the moved .rsrc (packaging.md §2.3). The result is unsigned.
+    // security directory pointing into the moved .rsrc (docs/build.md "Signing"). The result is unsigned.
     await runAsync('osslsigncode', ['remove-signature', '-in', src, '-out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   } else {
     copyFileSync(src, out); // postject drops LC_CODE_SIGNATURE; `codesign --sign -` on a Mac afterwards

@@ -4,7 +4,7 @@
 //
 // @pkgjs/nv fetches nodejs.org/dist/index.json and a hard-coded raw.githubusercontent.com
 // schedule; offline it fails, and its got@11 Map cache can hang forever on small responses
-// (packaging.md §5), hence the hard timeout. When the npm package `node-releases` is installed, its
+// (docs/build.md "The pinned Node runtime and its end of life"), hence the hard timeout. When the npm package `node-releases` is installed, its
 // bundled release schedule gives an offline answer too.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';

@@ -114,7 +114,7 @@ foreach ($file in $publicFiles) { . ([System.IO.Path]::Combine($PSScriptRoot, 'P
 
 Register-CmTsArgumentCompleter
 
-# The class-based DSC resource CMBootMedia (SPEC section 7.4, docs/dsc.md). It lives in the root module
+# The class-based DSC resource CMBootMedia (docs/dsc.md). It lives in the root module
 # because DSC finds class resources by parsing the root module; its logic is in Private/*-CmTsDsc*.ps1.
 [DscResource()]
 class CMBootMedia {

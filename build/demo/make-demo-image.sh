@@ -2,8 +2,8 @@
 # make-demo-image.sh [OUT.wim]
 #   default OUT: module/Demo/content/dp01/PS100005/boot.PS100005.wim
 #
-# Builds the demo boot image (SPEC 5.5, docs/demo.md): a small LZX WIM whose tree has
-# every path the media layout (SPEC 5.1) takes from a Windows PE boot image. The boot
+# Builds the demo boot image (docs/demo.md): a small LZX WIM whose tree has
+# every path the media layout (docs/media.md "Sources") takes from a Windows PE boot image. The boot
 # files are CmTsMedia's stand-ins from test/fixtures/boot (build/demo/make-stubs.sh);
 # the other files are short text placeholders. It is NOT Windows PE.
 #

@@ -1,7 +1,7 @@
 function ConvertTo-CmTsBootMediaInfo {
     <#
     .SYNOPSIS
-    The engine's inspectMedia result as a CmTsMedia.BootMediaInfo (SPEC section 7.4, docs/readback.md).
+    The engine's inspectMedia result as a CmTsMedia.BootMediaInfo (docs/readback.md "What Test-CMBootMedia checks").
     #>
     [CmdletBinding()]
     [OutputType('CmTsMedia.BootMediaInfo')]

@@ -1,7 +1,7 @@
 function ConvertTo-CmTsBootMediaResult {
     <#
     .SYNOPSIS
-    The engine's createBootMedia result as a CmTsMedia.BootMediaResult (SPEC section 2).
+    The engine's createBootMedia result as a CmTsMedia.BootMediaResult (docs/protocol.md "Commands", docs/module.md).
     #>
     [CmdletBinding()]
     [OutputType('CmTsMedia.BootMediaResult')]
@@ -15,7 +15,7 @@ function ConvertTo-CmTsBootMediaResult {
         # The public part only, to export (.Export('Cert')) or register with the site.
         $certificate = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 (, [System.Convert]::FromBase64String([string]$Result.certificate))
     }
-    # Times are shown local; the objects keep UTC too (SPEC 7.5).
+    # Times are shown local; the objects keep UTC too (docs/module.md "Status housekeeping").
     $notAfter = ConvertFrom-CmTsDate -Value $Result.certificateNotAfter
     [pscustomobject]@{
         PSTypeName            = 'CmTsMedia.BootMediaResult'

@@ -325,7 +325,7 @@ function New-CMBootMedia {
     )
 
     process {
-        # Microsoft's values and any case to the engine's CD / UFD / UFD+FORMAT (SPEC 7.1).
+        # Microsoft's values and any case to the engine's CD / UFD / UFD+FORMAT (docs/module.md, "Microsoft's names").
         $canonical = ConvertTo-CmTsMediaType -MediaType $MediaType -FormatMedia:$FormatMedia
         if ($canonical -is [System.Management.Automation.ErrorRecord]) { $PSCmdlet.WriteError($canonical); return }
         $MediaType = $canonical

@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# Ctrl+C in New-CMBootMedia (SPEC §6, issue 8): a real pwsh process on a pseudo-terminal runs a CD
+# Ctrl+C in New-CMBootMedia (docs/module.md "The engine client", issue 8): a real pwsh process on a pseudo-terminal runs a CD
 # creation from a boot image big enough that the write takes seconds, and Send-CtrlC.py (beside this
 # file) presses Ctrl+C once the write is under way:
 #  - on the terminal (\x03; the terminal driver sends SIGINT to the foreground process group, which

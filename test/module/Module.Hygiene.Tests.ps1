@@ -1,6 +1,6 @@
 #Requires -Modules Pester
 # Hygiene of the module as shipped: manifest, exports, help, Windows PowerShell 5.1 syntax, encodings.
-# These replace PSScriptAnalyzer and platyPS, which cannot be installed here (powershell.md section 7).
+# These replace PSScriptAnalyzer and platyPS, which cannot be installed here (docs/module.md "Tests").
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestModule.ps1')

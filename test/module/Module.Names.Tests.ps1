@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# SPEC 7.1 / 7.2: CmTsMedia lives beside Microsoft's ConfigurationManager module and speaks its names.
+# docs/module.md "Microsoft's names": CmTsMedia lives beside Microsoft's ConfigurationManager module and speaks its names.
 # - A stand-in ConfigurationManager module (written to TestDrive: a manifest and a psm1 exporting the
 #   Microsoft command names a console machine has, with Microsoft's parameter names) is imported before
 #   and after CmTsMedia; every command of each resolves to its own module.

@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# The parameter contract of SPEC section 2: names, aliases, types, ValidateSet, pipeline binding,
+# The parameter contract (docs/module.md, the commands' help): names, aliases, types, ValidateSet, pipeline binding,
 # ShouldProcess. Pure metadata and binding checks: the engine is replaced by a mock where a call is made.
 
 BeforeAll {
@@ -120,7 +120,7 @@ Describe 'New-CMBootMedia parameters' {
             $result.CertificateNotAfter | Should -BeOfType [datetime]
             $result.CertificateNotAfterUtc | Should -Be ([datetime]::new(2027, 11, 26, 6, 0, 0, [System.DateTimeKind]::Utc))
             $result.CertificateNotAfterUtc.Kind | Should -Be 'Utc'
-            $result.CertificateNotAfter.Kind | Should -Be 'Local' -Because 'times are shown in local time (SPEC 7.5)'
+            $result.CertificateNotAfter.Kind | Should -Be 'Local' -Because 'times are shown in local time (docs/module.md)'
             $result.CertificateNotAfter | Should -Be $result.CertificateNotAfterUtc.ToLocalTime()
             $result.BytesWritten | Should -BeOfType [long]
             ($result | Format-List | Out-String) | Should -Match 'Size \(MB\)\s*:\s*1'

@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# Test-CMBootMedia and the CMBootMedia DSC resource against the REAL engine (SPEC section 7.4,
+# Test-CMBootMedia and the CMBootMedia DSC resource against the REAL engine (docs/readback.md,
 # docs/readback.md, docs/dsc.md): ISO, disk image and mounted-volume media made by New-CMBootMedia
 # read back with and without the media password, a damaged boot.wim, staleness against a site
 # catalog, the pipeline, -Quiet, typed errors; the DSC class's Get/Test/Set called directly

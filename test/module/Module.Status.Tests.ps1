@@ -1,5 +1,5 @@
 #Requires -Modules Pester
-# Status housekeeping (SPEC 7.5) through the real engine: Remove-CMBootMediaStatus by id, by age, from
+# Status housekeeping (docs/module.md "Status housekeeping") through the real engine: Remove-CMBootMediaStatus by id, by age, from
 # the pipeline and with -WhatIf; a running operation is never removed; times are local for display
 # with UTC kept beside them. Operations are real creations of the demo site; the "older" and the
 # "running" ones are real status files edited the way time and a live engine process would change them.

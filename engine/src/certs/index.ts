@@ -1,5 +1,5 @@
 /**
- * Certificates for boot media (SPEC §5.3): the self-signed media certificate, PFX import and the
+ * Certificates for boot media (docs/site-catalog.md "Media certificate"): the self-signed media certificate, PFX import and the
  * PKCS#12 re-export that goes into `_SMSTSMediaPFX`, and PEM/DER certificate files of the site
  * catalog. The only module that imports node-forge; everything crosses its boundary as Uint8Array.
  */
@@ -37,7 +37,7 @@ export interface MediaCertificateOptions {
   readonly now?: Date;
   /** Randomness for the serial number (tests inject it); the RSA key always comes from Node's crypto. */
   readonly random?: (bytes: number) => Uint8Array;
-  /** Subject common name. ConfigMgr's own profile is not public (reference cm-media-format.md §5.1). */
+  /** Subject common name. ConfigMgr's own profile is not public (docs/site-catalog.md "Media certificate"). */
   readonly commonName?: string;
 }
 
@@ -69,7 +69,7 @@ export function thumbprintOf(certificateDer: Uint8Array): string {
 
 function generateRsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
   // With a callback and no prng, forge hands keygen to Node's crypto.generateKeyPair (about 10x
-  // faster than its pure-JS path; reference packaging.md §3). It must stay enabled.
+  // faster than its pure-JS path; docs/site-catalog.md "Media certificate"). It must stay enabled.
   (forge as unknown as { options: { usePureJavaScript: boolean } }).options.usePureJavaScript = false;
   return new Promise((resolve, reject) => {
     forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 }, (err, keys) => (err ? reject(err) : resolve(keys)));
@@ -95,7 +95,7 @@ export function defaultCertificateValidEnd(validFrom: Date): Date {
 }
 
 /**
- * The self-signed media certificate of SPEC §5.3: RSA-2048, sha256WithRSAEncryption, Client
+ * The self-signed media certificate (docs/site-catalog.md "Media certificate"): RSA-2048, sha256WithRSAEncryption, Client
  * Authentication EKU, digitalSignature + keyEncipherment, random 128-bit serial, NotBefore/NotAfter
  * exactly `validFrom`/`validTo` (to the second). Start >= end, or an end in the past, is E_INVALIDARG.
  */
@@ -156,7 +156,7 @@ function toMediaCertificate(cert: forge.pki.Certificate, key: forge.pki.rsa.Priv
 }
 
 /**
- * Opens a PFX given with CertPath/CertPassword (SDK order, reference cm-media-format.md §5.2):
+ * Opens a PFX given with CertPath/CertPassword (SDK order; docs/site-catalog.md "Media certificate", "Importing a PFX"):
  * the wrong password is CREATETSMEDIA_E_CERTPASSWORD; no certificate paired with a private key is
  * CREATETSMEDIA_E_PRIVATEKEY; bytes that are not PKCS#12, or a non-RSA key, are CMTSMEDIA_E_CERTIFICATE
  * with `origin` (the file name) as the detail. Of several certificates the one whose public key
@@ -200,8 +200,8 @@ export async function importPfx(bytes: Uint8Array, password: string | undefined,
  * with 2048 iterations, the certificate bag is unencrypted, the MAC is HMAC-SHA1. Every Windows
  * PFXImportCertStore (CryptoAPI and CNG, WinPE of any ADK) reads that, while PBES2/AES key bags need
  * Windows 10 1709 or later; OpenSSL 3 reads 3DES in its default provider (only RC2/RC4/DES need
- * -legacy), and forge never emits the RC2-40 certificate bag that OpenSSL 3 rejects (measured in
- * reference packaging.md §3).
+ * -legacy), and forge never emits the RC2-40 certificate bag that OpenSSL 3 rejects (docs/site-catalog.md
+ * "Media certificate", "Re-export").
  */
 export function exportPfx(cert: MediaCertificate, password: string, friendlyName = defaultMediaCertificateName): ExportedPfx {
   const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(cert.privateKeyDer))) as forge.pki.rsa.PrivateKey;

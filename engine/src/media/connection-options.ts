@@ -3,7 +3,7 @@ import { CmTsError } from '../errors/index.js';
 const allowed = ['Username', 'Domain', 'Password', 'Local', 'Authority'];
 
 /**
- * The SDK's connection options (SPEC §3): only Username, Domain, Password, Local and Authority,
+ * The SDK's connection options (docs/live-site.md "ConnectionOptions (S9)"): only Username, Domain, Password, Local and Authority,
  * consistent with each other. They are the SMS Provider connection (New-CMBootMediaSiteCatalog,
  * New-CMBootMedia -Register; docs/live-site.md); making media from a catalog file does not use them,
  * which the returned warning says.

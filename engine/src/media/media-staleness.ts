@@ -1,5 +1,5 @@
 /**
- * Staleness of boot media against a site catalog (SPEC §7.4; docs/readback.md "Staleness"): the
+ * Staleness of boot media against a site catalog (docs/readback.md "What Test-CMBootMedia checks"): the
  * boot image's source version behind the site's, a management point the site no longer has, the
  * media certificate expiring within the renewal window, a boot image or site code that changed.
  */

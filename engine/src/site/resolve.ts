@@ -1,6 +1,6 @@
 /**
  * What boot media need from the site, read from the catalog's files, with the SDK's site errors
- * (SPEC §3, §4). Order of the checks, as the SDK meets them: the default management point
+ * (docs/site-catalog.md "Errors"). Order of the checks, as the SDK meets them: the default management point
  * (NODEFAULTMP), its certificates (NOMPCERTS), the CA certificates (NOCACERT), the site signing
  * certificate (NOSITESIGNCERT), then the boot image package on its DPs (MISSINGPACKAGE).
  */
@@ -151,7 +151,7 @@ export async function resolveBootMedia(catalog: SiteCatalog, bootImageId: string
   const https = httpsMp !== undefined;
   const ca = await loadCertificates(catalog.caCertificates);
   if (!('ders' in ca)) {
-    // Only an HTTPS MP needs the CA (SPEC §4); for an HTTP one an unreadable listed file is a catalog defect.
+    // Only an HTTPS MP needs the CA (docs/site-catalog.md "Fields"); for an HTTP one an unreadable listed file is a catalog defect.
     if (https) throw new CmTsError('CREATETSMEDIA_E_NOCACERT', '', { reason: ca.reason });
     const index = catalog.caCertificates.indexOf(ca.path);
     throw new CmTsError('E_INVALIDARG', `site catalog ${catalog.path}: $.caCertificates[${index}] cannot be used: ${ca.reason}`);

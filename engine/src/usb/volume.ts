@@ -4,7 +4,7 @@
  * The file system is read from the volume's own boot sector when the mount's source can be read (a
  * block device or an image file named in /proc/self/mountinfo; on Windows \\.\X:), else taken from
  * what the OS reports. FAT12/FAT16 → UFD_FS_FAT16; FAT32 and NTFS are accepted; anything else →
- * UFD_FS_UNKNOWN (SPEC §3, §5.6).
+ * UFD_FS_UNKNOWN (docs/usb.md "UFD: copying onto a mounted volume").
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';

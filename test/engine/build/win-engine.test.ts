@@ -26,7 +26,7 @@ describe.skipIf(!built(winEngine))('win-x64 single executable', () => {
     });
   });
 
-  // Wine 8 runs Node ≤ 22 (packaging.md §2.3). Node under Wine gets EBADF on a Unix pipe, so stdin
+  // Wine 8 runs Node ≤ 22 (docs/build.md "The pinned Node runtime and its end of life"). Node under Wine gets EBADF on a Unix pipe, so stdin
   // and stdout are files.
   describe.skipIf(!wine)('under wine', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'cmtsmedia-wine-'));

@@ -1,6 +1,6 @@
 /**
  * The committed demo boot image (module/Demo/content/dp01/PS100005/boot.PS100005.wim), read with
- * wimlib's tools as the independent reader: XML, boot index, compression, the SPEC 5.1 source
+ * wimlib's tools as the independent reader: XML, boot index, compression, the docs/media.md "Sources"
  * paths, and that its boot files are byte for byte the stand-ins in test/fixtures/boot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -81,7 +81,7 @@ describe('demo boot image', () => {
       expect(doc).toContain('<CREATIONTIME><HIGHPART>0x01D5C036</HIGHPART><LOWPART>0x69050000</LOWPART></CREATIONTIME>');
     });
 
-    it('holds exactly the SPEC 5.1 source paths and the placeholders (wimdir)', () => {
+    it('holds exactly the source paths of docs/media.md and the placeholders (wimdir)', () => {
       const listed = execFileSync('wimlib-imagex', ['dir', wim, '1'], { encoding: 'utf8' }).trim().split('\n');
       for (const file of expectedFiles) expect(listed).toContain(`/${file}`);
       expect(listFiles(join(scratch, 'committed'))).toEqual(expectedFiles);

@@ -1,5 +1,5 @@
 /**
- * BIOS boot of UFD+FORMAT disks (SPEC §5.6 stretch goal, docs/usb.md "BIOS boot"): images written by
+ * BIOS boot of UFD+FORMAT disks (docs/usb.md "BIOS boot"): images written by
  * the engine boot under SeaBIOS as a USB stick through the project's own MBR and FAT32 boot record,
  * which load the stand-in bootmgr (test/fixtures/boot/bootmgr, build/demo/src/bootmgr-stub.S); it
  * prints CMTS-DEMO-USB-BIOS-OK. The same images pass fsck.fat -n (that writeFatDisk's images, boot

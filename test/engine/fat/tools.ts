@@ -43,7 +43,7 @@ export function pattern(sizeBytes: number, seed: number): Uint8Array {
 
 export const bootx64 = (): Uint8Array => readFileSync(new URL('../../fixtures/boot/bootx64.efi', import.meta.url));
 
-/** The media layout (SPEC §5.1) with stand-in bytes, long and odd names, an empty file and folder. */
+/** The media layout (docs/media.md) with stand-in bytes, long and odd names, an empty file and folder. */
 export function mediaTree(options: { asciiNames?: boolean } = {}): { tree: TreeDir; files: Map<string, Uint8Array> } {
   const files = new Map<string, Uint8Array>([
     ['EFI/BOOT/BOOTX64.EFI', bootx64()],

@@ -90,7 +90,7 @@ describe.skipIf(!hasTool('xorriso'))('createBootMedia, CD, against the demo site
     expect(readOperation(result.operationId)).toMatchObject({ state: 'Succeeded', status: 0, exitCode: '0x00000000', bytesWritten: result.bytesWritten });
   });
 
-  it('holds the SPEC §5.1 tree', () => {
+  it('holds the media tree of docs/media.md', () => {
     expect(isoFiles(iso)).toEqual(
       [
         '/MediaLabel.txt', '/SMS/data/CmTsMedia.json', '/SMS/data/TsmBootstrap.ini', '/SMS/data/Variables.dat', '/boot/BCD', '/boot/boot.sdi', '/boot/etfsboot.com',

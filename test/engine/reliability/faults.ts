@@ -1,5 +1,5 @@
 /**
- * The fault matrix: each case drives real engine processes into one fault and checks what SPEC §6
+ * The fault matrix: each case drives real engine processes into one fault and checks what docs/operations.md
  * promises — a typed error, nothing half-written at the destination, an existing destination
  * intact, temporary files gone (at once, or on the next run after a crash), the operation's
  * status. The vitest suites run it with few points; `npm run reliability` with many.

@@ -1,4 +1,4 @@
-// SPEC §6 "lock files of dead processes are taken over safely" (output/lock.ts), raced for real:
+// "Lock files of dead processes are taken over safely" (docs/operations.md "Locks", output/lock.ts), raced for real:
 // 8 contender processes (lock-contender.ts) try to take one stale lock at the same moment, round
 // after round. Exactly one wins each round, and the lock file then names the winner: a live lock
 // that a late contender moved aside must have been put back. The losers fail with

@@ -1,4 +1,4 @@
-// SPEC §6 secrets: media and PFX passwords travel only in stdin lines. Creations with known
+// Secrets (SECURITY.md "Secrets in the engine"): media and PFX passwords travel only in stdin lines. Creations with known
 // passwords (CD and UFD+FORMAT), one that fails on the PFX password, ones killed in the middle of the
 // write and a few malformed requests carrying them; the passwords must appear nowhere the engine writes or exposes.
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
- * The small text files of boot media: SMS\data\TsmBootstrap.ini and MediaLabel.txt (SPEC §5.1;
- * reference cm-media-format.md §1.1, §4). Both end lines with CRLF. TSMBootstrap reads the INI with
+ * The small text files of boot media: SMS\data\TsmBootstrap.ini and MediaLabel.txt (docs/site-catalog.md,
+ * "`SMS\data\TsmBootstrap.ini` and `MediaLabel.txt`"). Both end lines with CRLF. TSMBootstrap reads the INI with
  * GetPrivateProfileString, which takes ANSI, or UTF-16LE when the file starts with a BOM.
  */
 import { CmTsError } from '../../errors/index.js';

@@ -1,5 +1,5 @@
 /**
- * A schema version 2 site catalog from a running site (SPEC §7.3; docs/live-site.md): the management
+ * A schema version 2 site catalog from a running site (docs/live-site.md "The catalog that is written"): the management
  * point's anonymous replies and the SMS Provider's, as the module fetched them, become the catalog
  * JSON and its certificate files. The document is checked with the catalog's own parser before
  * anything is written.
