@@ -82,7 +82,7 @@ const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 
 /**
  * The default end of a self-signed media certificate: one calendar year after its start, as the
  * console's media wizard proposes it and as .NET's DateTime.AddYears(1) counts (29 February gives
- * 28 February of the next year). docs/certificates.md, "Validity".
+ * 28 February of the next year). docs/site-catalog.md, "Media certificate".
  */
 export function defaultCertificateValidEnd(validFrom: Date): Date {
   const end = new Date(validFrom.getTime());

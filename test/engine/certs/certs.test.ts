@@ -87,7 +87,7 @@ describe('createMediaCertificate validity checks', () => {
     expect(cert.notAfter.toISOString()).toBe('2031-02-03T04:05:06.000Z');
   });
 
-  it('defaults the end to one calendar year after the start, as DateTime.AddYears(1) (docs/certificates.md)', () => {
+  it('defaults the end to one calendar year after the start, as DateTime.AddYears(1) (docs/site-catalog.md)', () => {
     expect(defaultCertificateValidEnd(new Date('2030-02-03T04:05:06.789Z')).toISOString()).toBe('2031-02-03T04:05:06.789Z');
     // a leap year's year has 366 days, not 365
     expect(defaultCertificateValidEnd(new Date('2027-03-01T00:00:00Z')).toISOString()).toBe('2028-03-01T00:00:00.000Z');
