@@ -14,11 +14,11 @@ describe('codecs', () => {
     expect([...b]).toEqual([0x78, 0x56, 0x34, 0x12, 0x12, 0x34, 0x56, 0x78]);
     expect(u32both.decode(b, 0)).toBe(0x12345678);
     b[7] = 0;
-    expect(() => u32both.decode(b, 0)).toThrow();
+    expect(() => u32both.decode(b, 0)).toThrow('both-endian field at +0: 305419896 != 305419776');
     const c = new Uint8Array(4);
     u16both.encode(c, 0, 2048);
     expect([...c]).toEqual([0x00, 0x08, 0x08, 0x00]);
-    expect(() => u16both.encode(c, 0, 0x10000)).toThrow();
+    expect(() => u16both.encode(c, 0, 0x10000)).toThrow('value 65536 out of range 0..65535');
   });
   it('u64le holds sizes above 4 GiB', () => {
     const b = new Uint8Array(8);
@@ -29,11 +29,10 @@ describe('codecs', () => {
     const b = new Uint8Array(8);
     dchars(8).encode(b, 0, 'AB_1');
     expect(new TextDecoder().decode(b)).toBe('AB_1    ');
-    expect(() => dchars(8).encode(b, 0, 'ab')).toThrow();
-    expect(() => dchars(2).encode(b, 0, 'ABC')).toThrow();
+    expect(() => dchars(8).encode(b, 0, 'ab')).toThrow('"ab" has a character not allowed here');
+    expect(() => dchars(2).encode(b, 0, 'ABC')).toThrow('"ABC" does not fit a 2-character field');
     achars(8).encode(b, 0, 'A B?');
-    expect(() => achars(8).encode(b, 0, 'a')).
-    toThrow();
+    expect(() => achars(8).encode(b, 0, 'a')).toThrow('"a" has a character not allowed here');
     expect(achars(8).decode(b, 0)).toBe('A B?');
     const u = new Uint8Array(8);
     ucs2be(8).encode(u, 0, 'Ü');

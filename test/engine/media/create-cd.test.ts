@@ -143,7 +143,7 @@ describe.skipIf(!hasTool('xorriso'))('createBootMedia, CD, choices and failures'
     expect(seen.events.some((e) => e.event === 'warning' && String(e.message).includes('No media password'))).toBe(false);
     const dat = isoFile(iso, '/SMS/data/Variables.dat');
     expect(decodeVariablesDat(dat, 'C0ntoso!pw').get('_SMSTSSiteCode')).toBe('PS1');
-    expect(() => decodeVariablesDat(dat)).toThrow();
+    expect(() => decodeVariablesDat(dat)).toThrow('Variables.dat does not decrypt with the given media password');
     expect(isoFile(iso, '/SMS/data/TsmBootstrap.ini').toString('latin1')).toContain('PasswordRequired=true');
     expect(execFileSync('isoinfo', ['-d', '-i', iso], { encoding: 'utf8' })).toContain('Volume id: PS1_BOOT_MEDIA_X64');
     expect(JSON.stringify(seen.events)).not.toContain('C0ntoso!pw');

@@ -59,7 +59,7 @@ describe.runIf(usable)('UFD+FORMAT onto a loop device, killed mid-write', () => 
     const next = new EngineProcess(engine, { stateDir: state });
     try {
       const reply = await next.request(1, 'createBootMedia', params, 120_000);
-      expect(reply.result, JSON.stringify(reply.error)).toBeDefined();
+      expect(reply.result, JSON.stringify(reply.error)).toMatchObject({ mediaType: 'UFD+FORMAT', bootImageId: 'PS100005' });
       expect((await next.request(2, 'getStatus', { operationId: started.operationId })).result?.state).toBe('Interrupted');
     } finally {
       await next.stop();

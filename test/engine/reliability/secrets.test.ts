@@ -70,7 +70,7 @@ describe.runIf(hasTool('wimcapture') && hasTool('openssl') && existsSync('/proc/
     const good = await session('good', [create(1, join(out, 'good.iso')), create(2, join(out, 'good.img'), usbImage)], async (e) => {
       for (const id of [1, 2]) {
         const reply = await e.reply(id, 60_000);
-        expect(reply.result, JSON.stringify(reply.error)).toBeDefined();
+        expect(reply.result, JSON.stringify(reply.error)).toMatchObject({ mediaType: id === 1 ? 'CD' : 'UFD+FORMAT', bootImageId: 'PS100005' });
       }
     });
     expect(good.lines.find((m) => m.id === 1 && m.result)?.result.certificateThumbprint).toMatch(/^[0-9A-F]{40}$/);

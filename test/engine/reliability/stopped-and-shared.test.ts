@@ -39,7 +39,7 @@ async function startStopped(e: EngineProcess, destination: string, out: string):
 async function finishes(e: EngineProcess, destination: string): Promise<void> {
   e.kill('SIGCONT');
   const reply: Message = await e.reply(1, 120_000);
-  expect(reply.result, JSON.stringify(reply.error)).toBeDefined();
+  expect(reply.result, JSON.stringify(reply.error)).toMatchObject({ mediaType: 'CD', bootImageId: 'PS100005' });
   expect(cd.verify(destination, wim)).toBeNull();
 }
 

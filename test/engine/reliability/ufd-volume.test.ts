@@ -185,7 +185,7 @@ describe.runIf(usable)('UFD onto a FAT32 volume (fusefat): stopped or failed mid
       try {
         const elsewhere = join(ensureDir(join(dir, `sigkill-next-${n}`)), 'next.iso');
         const reply = await next.request(1, 'createBootMedia', { mediaType: 'CD', destinationPath: elsewhere, bootImageId: 'PS100005', siteCatalog: site.catalog }, 120_000);
-        expect(reply.result).toBeDefined();
+        expect(reply.result, JSON.stringify(reply.error)).toMatchObject({ mediaType: 'CD', bootImageId: 'PS100005' });
         expect((await next.request(2, 'getStatus', { operationId })).result?.state).toBe('Interrupted');
         expect(statusFile(state, operationId)?.undo).toEqual([]);
       } finally {

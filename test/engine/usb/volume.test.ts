@@ -114,7 +114,7 @@ describe('copyTreeToVolume and its undo journal (any folder)', () => {
     expect(readdirSync(vol).sort()).toEqual(['boot', 'bootmgr']);
 
     const failing: FileSource = { sizeBytes: 100, origin: 'failing', async *open() { yield new Uint8Array(50); throw new Error('read error'); } };
-    await expect(copyTreeToVolume(treeFromPaths([['new/x.bin', bufferSource(pattern(10, 2), 'x')], ['new/y.bin', failing]]), vol, { journal })).rejects.toBeTruthy();
+    await expect(copyTreeToVolume(treeFromPaths([['new/x.bin', bufferSource(pattern(10, 2), 'x')], ['new/y.bin', failing]]), vol, { journal })).rejects.toMatchObject({ code: 'E_UNEXPECTED', detail: 'read error' });
     expect(journal.steps).toEqual([]);
     expect(readdirSync(vol).sort()).toEqual(['boot', 'bootmgr']);
   });
@@ -181,7 +181,7 @@ describe.skipIf(!canFuse)('UFD onto FUSE-mounted FAT volumes', () => {
         ['sources/boot.wim', bufferSource(pattern(1000, 3), 'c')],
         ['sources/zz.bin', source],
       ]);
-      await expect(copyToUsbVolume(tree, mnt, signal ? { signal } : {})).rejects.toBeTruthy();
+      await expect(copyToUsbVolume(tree, mnt, signal ? { signal } : {})).rejects.toMatchObject(signal ? { code: 'E_CANCELLED' } : { code: 'E_UNEXPECTED', detail: 'read error' });
       expect(before()).toEqual(snapshot);
       expect(readdirSync(join(mnt, 'boot'))).toEqual([]);
       expect(readFileSync(join(mnt, 'bootmgr'), 'utf8')).toBe('old bootmgr');
