@@ -52,12 +52,27 @@ export function fatTypeByClusters(clusters: number): 'FAT12' | 'FAT16' | 'FAT32'
   return clusters < 4085 ? 'FAT12' : clusters < 65525 ? 'FAT16' : 'FAT32';
 }
 
-/** Windows: what the module read with Get-Volume (FileSystem 'FAT' means FAT12/FAT16 there). */
+/**
+ * Windows: the volume as the module read it with Get-Volume (docs/usb.md "UFD on Windows"), for when
+ * the boot sector cannot be read (\\.\X: opens only elevated). `fileSystem` is Get-Volume's name:
+ * FAT32, NTFS, exFAT, ReFS, or FAT, which Windows says of FAT12 and FAT16 alike.
+ */
 export interface VolumeFacts {
   fileSystem: string;
+  /** Size and SizeRemaining. */
+  sizeBytes: number;
   freeBytes: number;
-  clusterBytes?: number;
+  /** AllocationUnitSize. */
+  clusterBytes: number;
 }
+
+/** The protocol's declaration of VolumeFacts (field name -> params.ts FieldType): every field, nothing else. */
+export const volumeFactsFields = {
+  fileSystem: 'string',
+  sizeBytes: 'count',
+  freeBytes: 'count',
+  clusterBytes: 'count',
+} as const satisfies Record<keyof VolumeFacts, 'string' | 'count'>;
 
 export interface VolumeInfo {
   /** The mount point (Linux) or drive root (Windows) the destination lies on. */
@@ -119,11 +134,7 @@ export async function inspectVolume(destination: string, options: { facts?: Volu
   const freeBytes = stats.blocks > 0 ? stats.bavail * stats.bsize : null;
   if (process.platform === 'win32') {
     const root = resolve(destination).slice(0, 3);
-    const head = await readHead(`\\\\.\\${root.slice(0, 2)}`);
-    const fromHead = head && fileSystemFromBootSector(head);
-    if (fromHead) return { mountPoint: root, fileSystem: fromHead, evidence: 'boot-sector', freeBytes: options.facts?.freeBytes ?? freeBytes, clusterBytes: options.facts?.clusterBytes ?? stats.bsize };
-    if (!options.facts) throw new CmTsError('E_INVALIDARG', `${destination}: the module must pass the volume's facts (Get-Volume) when the boot sector cannot be read`);
-    return { mountPoint: root, fileSystem: fileSystemFromOs(options.facts.fileSystem, 0), evidence: 'os', freeBytes: options.facts.freeBytes, clusterBytes: options.facts.clusterBytes ?? 4096 };
+    return windowsVolume(destination, root, await readHead(`\\\\.\\${root.slice(0, 2)}`), options.facts, { freeBytes, clusterBytes: stats.bsize });
   }
   const path = await realpath(destination).catch((err: unknown) => {
     throw fromSystemError(err, destination);
@@ -136,6 +147,21 @@ export async function inspectVolume(destination: string, options: { facts?: Volu
   const fromHead = head && fileSystemFromBootSector(head);
   if (fromHead) return { ...base, ...(fromHead === 'FAT32' && freeBytes === null ? fat32FreeSpace(head) : {}), fileSystem: fromHead, evidence: 'boot-sector' };
   return { ...base, fileSystem: fileSystemFromOs(mount.fsType, stats.blocks), evidence: 'os' };
+}
+
+/**
+ * A Windows volume: the file system from its boot sector when it could be read (elevated), with the
+ * module's facts for the numbers when given; else from the facts alone (docs/usb.md "UFD on Windows").
+ * Without either the file system is unknown, and the error says how to make it known.
+ */
+export function windowsVolume(destination: string, root: string, head: Uint8Array | null, facts: VolumeFacts | undefined, os: { freeBytes: number | null; clusterBytes: number }): VolumeInfo {
+  const fromHead = head && fileSystemFromBootSector(head);
+  if (fromHead) return { mountPoint: root, fileSystem: fromHead, evidence: 'boot-sector', freeBytes: facts?.freeBytes ?? os.freeBytes, clusterBytes: facts?.clusterBytes || os.clusterBytes };
+  if (!facts) {
+    throw new CmTsError('E_INVALIDARG', `${destination}: the volume's boot sector cannot be read without elevation; pass its facts from Get-Volume (the volume parameter, docs/protocol.md) or run elevated`);
+  }
+  if (facts.freeBytes > facts.sizeBytes) throw new CmTsError('E_INVALIDARG', `parameter volume: freeBytes ${facts.freeBytes} exceeds sizeBytes ${facts.sizeBytes}`);
+  return { mountPoint: root, fileSystem: fileSystemFromOs(facts.fileSystem, 0), evidence: 'os', freeBytes: facts.freeBytes, clusterBytes: facts.clusterBytes || 4096 };
 }
 
 /**
