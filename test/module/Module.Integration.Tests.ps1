@@ -206,7 +206,7 @@ Describe 'New-CMBootMedia -AsJob' {
             $writing | Should -Not -BeNullOrEmpty -Because 'the job must be stopped while it writes'
             $writing.PercentComplete | Should -BeLessThan 100
             $job.State | Should -Be 'Stopped'
-            { Get-Process -Id $job.EngineProcessId -ErrorAction Stop } | Should -Throw -ErrorId 'NoProcessFoundForGivenId' -Because 'the engine has ended'
+            { Get-Process -Id $job.EngineProcessId -ErrorAction Stop } | Should -Throw -ErrorId 'NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.GetProcessCommand' -Because 'the engine has ended'
             @(Get-ChildItem -LiteralPath $folder -Force).Count | Should -Be 0 -Because 'neither the ISO nor its temporary file may remain'
             $status = Get-CMBootMediaStatus -OperationId $job.OperationId
             $status.State | Should -Be 'Canceled'
