@@ -40,7 +40,7 @@ function ConvertTo-CmTsRequestLine {
             $wire[$key] = $map
         }
         elseif ($value -is [System.Management.Automation.PSCustomObject]) {
-            # An object parameter (the disk's facts): fields keep their JSON types; lists stay arrays.
+            # An object parameter (the disk's or the volume's facts): fields keep their JSON types; lists stay arrays.
             $object = [ordered]@{}
             foreach ($property in $value.PSObject.Properties) {
                 $item = $property.Value
@@ -53,15 +53,11 @@ function ConvertTo-CmTsRequestLine {
             $wire[$key] = $value
         }
         elseif ($value -is [System.Array]) {
-            # A list parameter (removeStatus operationIds): an array of strings, also with one item.
+            # A list parameter (removeStatus operationIds, -ManagementPoint): an array of strings, also with one item.
             $wire[$key] = [string[]]@($value | ForEach-Object { [string]$_ })
         }
         elseif ($value -is [bool] -or $value -is [System.Management.Automation.SwitchParameter]) {
             $wire[$key] = [bool]$value
-        }
-        elseif ($value -is [System.Array]) {
-            # A list parameter (-ManagementPoint): an array of strings, also with one element.
-            $wire[$key] = [string[]]@($value)
         }
         else {
             $wire[$key] = [string]$value

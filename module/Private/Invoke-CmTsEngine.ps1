@@ -32,14 +32,8 @@ function Invoke-CmTsEngine {
     $script:RequestCount++
     $id = [string]$script:RequestCount
     $outcome = [pscustomobject]@{ Result = $null; ErrorRecord = $null; OperationId = $null }
-    # Write-Progress is rate-limited: a record when the step changes, at the end of a step, and otherwise
-    # at most every $progressIntervalMs. Each write is a new ProgressRecord: a job's Progress collection
-    # keeps the objects it is given, so a reused record would show only its last state.
-    $progressIntervalMs = 250
-    $progressClock = [System.Diagnostics.Stopwatch]::StartNew()
-    $lastStep = ''
-    $lastPercent = -1
-    $lastStatus = $null
+    # Write-Progress is rate-limited (Write-CmTsEngineEvent); this is what it remembers between events.
+    $progress = [pscustomobject]@{ Activity = $Activity; Clock = [System.Diagnostics.Stopwatch]::StartNew(); LastStep = ''; LastPercent = -1; LastStatus = $null }
     $finished = $false
     try {
         $engine.Send((ConvertTo-CmTsRequestLine -Id $id -Command $Command -Params $Params))
@@ -78,37 +72,7 @@ function Invoke-CmTsEngine {
                 $finished = $true
             }
             else {
-                switch ([string]$message.event) {
-                    'started' {
-                        $outcome.OperationId = [string]$message.operationId
-                        # Inside a BootMediaJob runspace the job learns its operation id here.
-                        $job = $global:CmTsMediaCurrentJob
-                        if ($null -ne $job) {
-                            $job.EngineProcessId = $engine.Id
-                            $job.OperationId = $outcome.OperationId
-                        }
-                    }
-                    'progress' {
-                        $percent = [System.Math]::Max(0, [System.Math]::Min(100, [int]$message.percent))
-                        $status = 'Step {0} of {1}: {2}' -f $message.step, $message.steps, $message.stepInfo
-                        $newStep = $status -ne $lastStep
-                        if ($newStep -or ($percent -ne $lastPercent -and ($percent -eq 100 -or $progressClock.ElapsedMilliseconds -ge $progressIntervalMs))) {
-                            $lastStep = $status
-                            $lastPercent = $percent
-                            $progressClock.Restart()
-                            $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $status)
-                            $record.PercentComplete = $percent
-                            $Cmdlet.WriteProgress($record)
-                            $lastStatus = $status
-                        }
-                    }
-                    'log' {
-                        $stream = if ($message.level -eq 'debug') { 'Debug' } else { 'Verbose' }
-                        Write-CmTsStream -Cmdlet $Cmdlet -Stream $stream -Message ([string]$message.message)
-                    }
-                    'warning' { Write-CmTsStream -Cmdlet $Cmdlet -Stream Warning -Message ([string]$message.message) }
-                    default { Write-CmTsStream -Cmdlet $Cmdlet -Stream Debug -Message ('CmTsMedia engine: ' + $line) }
-                }
+                Write-CmTsEngineEvent -Cmdlet $Cmdlet -Message $message -Line $line -EngineId $engine.Id -Outcome $outcome -Progress $progress
             }
         }
     }
@@ -121,9 +85,9 @@ function Invoke-CmTsEngine {
         $healthy = $finished -and ($null -eq $outcome.ErrorRecord -or $outcome.ErrorRecord.Exception.ErrorCode -notin 'CMTSMEDIA_E_ENGINEFAILED', 'CMTSMEDIA_E_PROTOCOL')
         Complete-CmTsEngine -Engine $engine -Finished:$healthy -Cancel $cancel
     }
-    if ($null -ne $lastStatus) {
-        $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $lastStatus)
-        $record.PercentComplete = $lastPercent
+    if ($null -ne $progress.LastStatus) {
+        $record = New-Object System.Management.Automation.ProgressRecord (1, $Activity, $progress.LastStatus)
+        $record.PercentComplete = $progress.LastPercent
         $record.RecordType = [System.Management.Automation.ProgressRecordType]::Completed
         $Cmdlet.WriteProgress($record)
     }

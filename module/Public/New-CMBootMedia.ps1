@@ -338,17 +338,14 @@ function New-CMBootMedia {
             if (-not $catalog) { return }
         }
         $paths = $PSCmdlet.SessionState.Path
-        # UFD+FORMAT on Windows: a drive letter or \\.\PhysicalDriveN names a whole disk (Get-Disk).
-        $windowsDisk = $null
-        if ($MediaType -eq 'UFD+FORMAT') {
-            $windowsDisk = Resolve-CmTsWindowsDisk -DestinationPath $DestinationPath
-            if ($windowsDisk -and $windowsDisk.Error) {
-                $PSCmdlet.WriteError($windowsDisk.Error)
-                return
-            }
+        # A Windows disk (UFD+FORMAT) or volume (UFD): the facts the engine cannot read itself.
+        $where = Resolve-CmTsMediaTarget -Cmdlet $PSCmdlet -MediaType $MediaType -DestinationPath $DestinationPath
+        if ($where.Error) {
+            $PSCmdlet.WriteError($where.Error)
+            return
         }
-        if ($windowsDisk) { $destination = $windowsDisk.Facts.path }
-        else { $destination = $paths.GetUnresolvedProviderPathFromPSPath($DestinationPath) }
+        $windowsDisk = $where.WindowsDisk
+        $destination = $where.Destination
         $certificate = $null
         if ($CertificatePath) { $certificate = $paths.GetUnresolvedProviderPathFromPSPath($CertificatePath) }
 
@@ -356,6 +353,7 @@ function New-CMBootMedia {
         if ($PrestartFolder) { $resolved['prestartFolder'] = $paths.GetUnresolvedProviderPathFromPSPath($PrestartFolder) }
         if ($LogPath) { $resolved['logPath'] = $paths.GetUnresolvedProviderPathFromPSPath($LogPath) }
         if ($windowsDisk) { $resolved['disk'] = $windowsDisk.Facts }
+        if ($where.Volume) { $resolved['volume'] = $where.Volume }
         $request = New-CmTsMediaRequest -Bound $PSBoundParameters -Resolved $resolved
         $context = @{ DestinationPath = $destination; SiteCatalog = $catalog; CertificatePath = $certificate }
 
@@ -389,39 +387,11 @@ function New-CMBootMedia {
 
         if ($AsJob) {
             # The job runs this command again with everything already resolved and confirmed.
-            $forward = @{
-                MediaType       = $MediaType
-                DestinationPath = $destination
-                BootImageId     = $BootImageId
-                SiteCatalog     = $catalog
-                Confirm         = $false
-            }
-            foreach ($name in 'MediaPassword', 'CertificatePassword', 'CertificateValidStart', 'CertificateValidEnd', 'MediaLabel', 'Variable', 'ConnectionOptions', 'Force', 'ImageSize', 'Verbose', 'Debug', 'WarningAction', 'InformationAction',
-                'MediaMode', 'ManagementPoint', 'DistributionPoint', 'AllowUnknownMachine', 'AllowUnattended', 'PrestartCommand', 'NoPrompt', 'BootEx', 'Register') {
-                if ($PSBoundParameters.ContainsKey($name)) { $forward[$name] = $PSBoundParameters[$name] }
-            }
-            if ($PrestartFolder) { $forward['PrestartFolder'] = $resolved['prestartFolder'] }
-            if ($certificate) { $forward['CertificatePath'] = $certificate }
-            if ($LogPath) { $forward['LogPath'] = $resolved['logPath'] }
-            $manifest = [System.IO.Path]::Combine($script:ModuleBase, 'CmTsMedia.psd1')
-            $command = 'New-CMBootMedia -MediaType {0} -DestinationPath {1} -BootImageId {2}' -f $MediaType, $destination, $BootImageId
-            $job = New-Object CmTsMedia.BootMediaJob ($command, '', $manifest, $forward)
-            $PSCmdlet.JobRepository.Add($job)
-            $job.StartJob()
-            $job
+            Start-CmTsMediaJob -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Request $request
             return
         }
 
-        if ($windowsDisk) {
-            # The block runs inside Invoke-CmTsOfflineDisk, whose own $PSCmdlet would shadow this command's.
-            $caller = $PSCmdlet
-            $outcome = Invoke-CmTsOfflineDisk -Cmdlet $PSCmdlet -DiskNumber $windowsDisk.DiskNumber -Description $target -ScriptBlock {
-                Invoke-CmTsEngine -Cmdlet $caller -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
-            }
-        }
-        else {
-            $outcome = Invoke-CmTsEngine -Cmdlet $PSCmdlet -Command 'createBootMedia' -Params $request -Context $context -Activity 'Creating boot media'
-        }
+        $outcome = Invoke-CmTsMediaCreation -Cmdlet $PSCmdlet -Request $request -Context $context -WindowsDisk $windowsDisk -Description $target
         if ($outcome.ErrorRecord) {
             $PSCmdlet.WriteError($outcome.ErrorRecord)
             return

@@ -207,6 +207,25 @@ Describe 'Function file <Name>' -ForEach @($scriptFiles | Where-Object { $_.Name
         @($ast.BeginBlock, $ast.ProcessBlock, $ast.DynamicParamBlock | Where-Object { $null -ne $_ }).Count | Should -Be 0
     }
 
+    It 'is small: a body of at most 80 lines, and at most 400 lines besides its comment-based help' {
+        # docs/architecture.md "Small parts": the begin/process/end statements count, not the help or
+        # the param block; the file counts without its help comment.
+        $tokens = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$null)
+        foreach ($function in $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)) {
+            $bodyLines = 0
+            foreach ($block in @($function.Body.BeginBlock, $function.Body.ProcessBlock, $function.Body.EndBlock) | Where-Object { $null -ne $_ -and $_.Statements.Count -gt 0 }) {
+                $bodyLines += $block.Statements[-1].Extent.EndLineNumber - $block.Statements[0].Extent.StartLineNumber + 1
+            }
+            $bodyLines | Should -BeLessOrEqual 80 -Because "$($function.Name) should be split into named steps"
+        }
+        $helpLines = 0
+        foreach ($token in $tokens | Where-Object { $_.Kind -eq 'Comment' -and $_.Text -match '^<#[\s\S]*\.SYNOPSIS' }) {
+            $helpLines += $token.Extent.EndLineNumber - $token.Extent.StartLineNumber + 1
+        }
+        ([System.IO.File]::ReadAllLines($Path).Count - $helpLines) | Should -BeLessOrEqual 400
+    }
+
     It 'is loaded once, by name, from CmTsMedia.psm1' {
         $psm1 = [System.IO.File]::ReadAllText((Join-Path $script:module.ModuleBase 'module/CmTsMedia.psm1'))
         $fileName = [System.IO.Path]::GetFileName($Path)

@@ -18,6 +18,7 @@ BeforeAll {
     if (-not (Get-Command Get-Disk -ErrorAction SilentlyContinue)) { function global:Get-Disk { param($Number) }; $script:stubs += 'Get-Disk' }
     if (-not (Get-Command Set-Disk -ErrorAction SilentlyContinue)) { function global:Set-Disk { param($Number, $IsOffline) }; $script:stubs += 'Set-Disk' }
     if (-not (Get-Command Update-Disk -ErrorAction SilentlyContinue)) { function global:Update-Disk { param($Number) }; $script:stubs += 'Update-Disk' }
+    if (-not (Get-Command Get-Volume -ErrorAction SilentlyContinue)) { function global:Get-Volume { param($DriveLetter) }; $script:stubs += 'Get-Volume' }
 
     # A 16 GB SanDisk USB stick as disk 2, with drive letters E: and F:; disk 0 is the system disk.
     function script:Set-StorageMocks([object] $BusType = 'USB', [bool] $IsSystem = $false) {
@@ -190,6 +191,58 @@ Describe 'New-CMBootMedia -MediaType UFD+FORMAT -DestinationPath E: (engine mock
         # The description of the prompt: the engine's words plus the drive letters that go away.
         $failure[-1].Exception.Message | Should -Match ([regex]::Escape('\\.\PhysicalDrive2 (SanDisk Ultra, 14.9 GiB) with drive E:, F:'))
         @($script:order) | Should -Be @('checkBootMedia')
+    }
+}
+
+# UFD on Windows without elevation: the engine cannot open \\.\E:, so the module passes Get-Volume's
+# facts (docs/usb.md "UFD on Windows"); test/engine/usb/windows-volume.test.ts checks that the engine
+# takes exactly this shape and decides from it.
+Describe 'New-CMBootMedia -MediaType UFD -DestinationPath E:\ (engine mocked): the volume facts' {
+    BeforeEach {
+        # Off Windows the drive E: is a PowerShell drive on the test folder, so the path resolves as on Windows.
+        if (-not (Get-PSDrive -Name E -ErrorAction SilentlyContinue)) { $script:driveE = New-PSDrive -Name E -PSProvider FileSystem -Root $TestDrive -Scope Global }
+        $script:requests = New-Object System.Collections.Generic.List[object]
+        Mock -ModuleName CmTsMedia Test-CmTsWindows { $true }
+        # Get-Volume of a 16 GB FAT32 stick as Windows formats it (MSFT_Volume's properties).
+        Mock -ModuleName CmTsMedia Get-Volume {
+            [pscustomobject]@{ DriveLetter = [char]'E'; FileSystem = 'FAT32'; FileSystemLabel = 'PS1 BOOT'; Size = [uint64]15997075456; SizeRemaining = [uint64]15989538816; AllocationUnitSize = [uint32]8192; DriveType = 'Removable' }
+        } -ParameterFilter { $DriveLetter -eq 'E' }
+        Mock -ModuleName CmTsMedia Invoke-CmTsEngine {
+            $script:requests.Add([pscustomobject]@{ Command = $Command; Params = $Params })
+            [pscustomobject]@{ ErrorRecord = $null; OperationId = 'op'; Result = [pscustomobject]@{
+                    operationId = 'op'; mediaType = 'UFD'; destinationPath = $Params.destinationPath; bootImageId = 'PS100005'; bytesWritten = 1
+                    mediaGuid = 'G'; certificateThumbprint = 'T'; certificateNotAfter = '2030-01-01T00:00:00.000Z'; durationMs = 1 } }
+        }
+    }
+
+    AfterEach {
+        if ($script:driveE) { Remove-PSDrive -Name E -Scope Global; $script:driveE = $null }
+    }
+
+    It 'sends Get-Volume''s file system, size, free space and cluster size as the volume parameter, with their JSON types' {
+        $null = New-CMBootMedia -Demo -MediaType UFD -DestinationPath 'e:\' -Confirm:$false -ErrorAction Stop
+        $create = @($script:requests | Where-Object Command -EQ 'createBootMedia')
+        $create.Count | Should -Be 1
+        $volume = $create[0].Params.volume
+        @($volume.PSObject.Properties.Name) | Should -Be @('fileSystem', 'sizeBytes', 'freeBytes', 'clusterBytes')
+        $volume.fileSystem | Should -Be 'FAT32'
+        $volume.sizeBytes | Should -Be 15997075456
+        $volume.freeBytes | Should -Be 15989538816
+        $volume.clusterBytes | Should -Be 8192
+        $line = InModuleScope CmTsMedia -Parameters @{ Volume = $volume } { param($Volume) ConvertTo-CmTsRequestLine -Id 1 -Command createBootMedia -Params @{ volume = $Volume } }
+        $line | Should -BeLike '*"volume":{"fileSystem":"FAT32","sizeBytes":15997075456,"freeBytes":15989538816,"clusterBytes":8192}*'
+        Should -Invoke -ModuleName CmTsMedia Get-Volume -Times 1 -Exactly -Scope It -ParameterFilter { $DriveLetter -eq 'E' }
+    }
+
+    It 'sends no volume facts off Windows, without a drive letter, when Get-Volume has no answer, or for a CD' {
+        Mock -ModuleName CmTsMedia Test-CmTsWindows { $false }
+        InModuleScope CmTsMedia { Get-CmTsVolumeFacts -DestinationPath 'E:\' } | Should -BeNullOrEmpty
+        Mock -ModuleName CmTsMedia Test-CmTsWindows { $true }
+        Mock -ModuleName CmTsMedia Get-Volume { } -ParameterFilter { $DriveLetter -eq 'Q' }
+        InModuleScope CmTsMedia { Get-CmTsVolumeFacts -DestinationPath 'Q:\Media' } | Should -BeNullOrEmpty
+        InModuleScope CmTsMedia { Get-CmTsVolumeFacts -DestinationPath '\\server\share' } | Should -BeNullOrEmpty
+        $null = New-CMBootMedia -Demo -MediaType CD -DestinationPath 'E:\x.iso' -Confirm:$false -ErrorAction Stop
+        $script:requests[-1].Params.ContainsKey('volume') | Should -BeFalse
     }
 }
 
