@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createMediaCertificate, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
+import { createMediaCertificate, defaultCertificateValidEnd, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
@@ -83,8 +83,9 @@ function checkRequest(params: CreateBootMediaParams, environment: MediaEnvironme
   const destinationPath = resolveDestinationPath(params.destinationPath);
   const connectionWarning = checkConnectionOptions(params.connectionOptions);
   if (params.disk && params.mediaType !== 'UFD+FORMAT') throw new CmTsError('E_INVALIDARG', 'parameter disk applies only to mediaType UFD+FORMAT');
+  if (params.volume && params.mediaType !== 'UFD') throw new CmTsError('E_INVALIDARG', 'parameter volume applies only to mediaType UFD');
   const validFrom = params.certificateValidStart ?? started;
-  const validTo = params.certificateValidEnd ?? new Date(validFrom.getTime() + 365 * 24 * 3600_000);
+  const validTo = params.certificateValidEnd ?? defaultCertificateValidEnd(validFrom);
   const label = checkMediaLabel(params.mediaLabel);
   checkOptions(params);
   checkCombinations(params);
@@ -181,6 +182,7 @@ function writeOptions(params: CreateBootMediaParams, request: CheckedRequest, me
     ...(params.imageSizeBytes !== undefined ? { imageSizeBytes: params.imageSizeBytes } : {}),
     allowLoopDevices: params.allowLoopDevices === true,
     ...(params.disk ? { disk: params.disk } : {}),
+    ...(params.volume ? { volume: params.volume } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DiskFacts } from '../usb/index.js';
+import type { DiskFacts, VolumeFacts } from '../usb/index.js';
 import type { MediaType } from './write-media.js';
 
 /**
@@ -35,6 +35,8 @@ export interface CreateBootMediaParams {
   allowLoopDevices?: boolean | undefined;
   /** UFD+FORMAT to a Windows disk: its facts as the module read them (the engine does not query Windows). */
   disk?: DiskFacts | undefined;
+  /** UFD on Windows: the volume's facts as the module read them with Get-Volume (docs/usb.md "UFD on Windows"). */
+  volume?: VolumeFacts | undefined;
 }
 
 /** What says what a UFD+FORMAT destination is (describeDisk). */

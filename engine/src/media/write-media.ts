@@ -6,7 +6,7 @@ import { type IsoPlan, planIso, writeIso } from '../formats/iso/index.js';
 import { checkRoom } from '../output/check.js';
 import type { UndoJournal } from '../output/undo.js';
 import { writeOutput } from '../output/write-output.js';
-import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume, listTree } from '../usb/index.js';
+import { checkVolume, copyToUsbVolume, describeDiskTarget, type DiskFacts, formatUsbDisk, inspectVolume, listTree, type VolumeFacts } from '../usb/index.js';
 import type { BootMediaTree } from './boot-tree.js';
 import type { MediaType } from './media-types.js';
 import type { ProgressReporter } from './progress.js';
@@ -33,6 +33,8 @@ export interface MediaTargetOptions {
   allowLoopDevices: boolean;
   /** UFD+FORMAT to a Windows disk: its facts from the module. */
   disk?: DiskFacts;
+  /** UFD on Windows: the volume's facts from the module (docs/usb.md "UFD on Windows"). */
+  volume?: VolumeFacts;
 }
 
 export interface WriteMediaOptions extends MediaTargetOptions {
@@ -71,7 +73,7 @@ export async function checkMediaTarget(mediaType: MediaType, tree: BootMediaTree
     }
     case 'UFD': {
       await checkExistingMedia(destination, options.force);
-      const volume = await inspectVolume(destination);
+      const volume = await inspectVolume(destination, options.volume ? { facts: options.volume } : {});
       checkVolume(volume, tree.root, options.packageId);
       return { sizeBytes: listTree(tree.root).bytes, destination: `the ${volume.fileSystem} volume at ${destination}`, erases: false };
     }
@@ -111,7 +113,7 @@ export async function writeMedia(mediaType: MediaType, tree: BootMediaTree, dest
     }
     case 'UFD': {
       await checkExistingMedia(destination, options.force);
-      const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress, journal });
+      const { volume, bytesWritten } = await copyToUsbVolume(tree.root, destination, { packageId: options.packageId, signal, onProgress, journal, ...(options.volume ? { volume: options.volume } : {}) });
       progress.log(`copied ${bytesWritten} bytes to the ${volume.fileSystem} volume at ${destination}`);
       return { bytesWritten };
     }

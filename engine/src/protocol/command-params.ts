@@ -7,7 +7,7 @@ import type { InspectMediaParams } from '../media/inspect-media.js';
 import type { CreateBootMediaParams, DescribeDiskParams } from '../media/request.js';
 import { mediaTypes } from '../media/media-types.js';
 import type { WriteSiteCatalogParams } from '../site/live/write-catalog.js';
-import type { DiskFacts } from '../usb/index.js';
+import type { DiskFacts, VolumeFacts } from '../usb/index.js';
 import type { FieldType, ParamSpec } from './params.js';
 
 /**
@@ -26,6 +26,17 @@ const diskFactsFields = {
   systemDisk: 'boolean',
   mounted: 'stringList',
 } as const satisfies Record<keyof DiskFacts, FieldType>;
+
+/**
+ * UFD on Windows: the volume's facts as the module read them with Get-Volume (docs/protocol.md
+ * "The volume parameter"). Every field of VolumeFacts, nothing else.
+ */
+export const volumeFactsFields = {
+  fileSystem: 'string',
+  sizeBytes: 'count',
+  freeBytes: 'count',
+  clusterBytes: 'count',
+} as const satisfies Record<keyof VolumeFacts, FieldType>;
 
 /** The parameters that say what a UFD+FORMAT destination is; createBootMedia and describeDisk share them. */
 const diskTargetParams = {
@@ -69,6 +80,8 @@ export const createBootMediaParams = {
   connectionOptions: { type: 'stringMap', secret: true },
   force: { type: 'boolean' },
   ...diskTargetParams,
+  /** UFD on Windows: the volume's facts (the engine cannot read its boot sector without elevation). */
+  volume: { type: 'object', fields: volumeFactsFields },
 } as const satisfies Record<keyof CreateBootMediaParams, ParamSpec>;
 
 /** inspectMedia's parameters (Test-CMBootMedia). */

@@ -66,14 +66,6 @@ export interface VolumeFacts {
   clusterBytes: number;
 }
 
-/** The protocol's declaration of VolumeFacts (field name -> params.ts FieldType): every field, nothing else. */
-export const volumeFactsFields = {
-  fileSystem: 'string',
-  sizeBytes: 'count',
-  freeBytes: 'count',
-  clusterBytes: 'count',
-} as const satisfies Record<keyof VolumeFacts, 'string' | 'count'>;
-
 export interface VolumeInfo {
   /** The mount point (Linux) or drive root (Windows) the destination lies on. */
   mountPoint: string;

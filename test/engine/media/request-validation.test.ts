@@ -67,10 +67,16 @@ describe('combinations and PFX validity', () => {
     [{ certificatePath: '/x.pfx', certificateValidEnd: new Date('2030-01-01Z') }, 'parameter certificateValidEnd applies only to a self-signed certificate; a PFX given with certificatePath has its own validity'],
     [{ imageSizeBytes: 1 << 26 }, 'parameter imageSizeBytes applies only to mediaType UFD+FORMAT (a new disk image file), not CD'],
     [{ mediaType: 'UFD', allowLoopDevices: true }, 'parameter allowLoopDevices applies only to mediaType UFD+FORMAT, not UFD'],
+    [{ volume: { fileSystem: 'FAT32', sizeBytes: 16e9, freeBytes: 15e9, clusterBytes: 8192 } }, 'parameter volume applies only to mediaType UFD'],
   ] as const)('%j is E_INVALIDARG', async (extra, detail) => {
     const err = await rejectionOf(create(extra as Partial<CreateBootMediaParams>));
     expect(err.code).toBe('E_INVALIDARG');
     expect(err.detail).toBe(detail);
+  });
+
+  it('the self-signed certificate ends one calendar year after its start by default (docs/site-catalog.md "Media certificate")', async () => {
+    const result = await create({ certificateValidStart: new Date('2028-02-29T12:00:00Z') });
+    expect(result.certificateNotAfter).toBe('2029-02-28T12:00:00.000Z');
   });
 
   async function pfxValid(from: Date, to: Date, now: Date): Promise<string> {

@@ -1,8 +1,8 @@
-// Liveness has one definition (ops/process-identity.ts, docs/operations.md "Liveness"): status records
+// Liveness has one definition (system/process-identity.ts, docs/operations.md "Liveness"): status records
 // and locks both ask processRunning, so a pid of 0 or below never means "running" in one place and
 // "signal the process group" in another.
 import { describe, expect, it } from 'vitest';
-import { currentProcess, processRunning } from '../../../engine/src/ops/process-identity.js';
+import { currentProcess, processRunning } from '../../../engine/src/system/process-identity.js';
 
 describe('processRunning', () => {
   it.each([0, -1, -process.pid, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2, '123', null, undefined])('names no process for pid %s', (pid) => {

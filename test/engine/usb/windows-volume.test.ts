@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateParams } from '../../../engine/src/protocol/params.js';
-import { checkVolume, type VolumeFacts, volumeFactsFields, windowsVolume } from '../../../engine/src/usb/index.js';
+import { createBootMediaParams, volumeFactsFields } from '../../../engine/src/protocol/command-params.js';
+import { checkVolume, type VolumeFacts, windowsVolume } from '../../../engine/src/usb/index.js';
 import { have, mediaTree, scratch } from '../fat/tools.js';
 
 const fat32Stick: VolumeFacts = { fileSystem: 'FAT32', sizeBytes: 15_997_075_456, freeBytes: 15_989_538_816, clusterBytes: 8192 };
@@ -68,6 +69,13 @@ describe('the volume parameter (what the module sends)', () => {
   it('takes Get-Volume\'s facts as the module writes them (JSON numbers, every field)', () => {
     const line = JSON.parse('{"volume":{"fileSystem":"FAT32","sizeBytes":15997075456,"freeBytes":15989538816,"clusterBytes":8192}}') as unknown;
     expect(validateParams('createBootMedia', specs, line).volume).toEqual(fat32Stick);
+  });
+
+  it('is a parameter of createBootMedia (and so of checkBootMedia)', () => {
+    const request = { mediaType: 'UFD', destinationPath: 'E:\\', bootImageId: 'PS100005', siteCatalog: 'C:\\site\\site.json', volume: fat32Stick };
+    expect(validateParams('createBootMedia', createBootMediaParams, request).volume).toEqual(fat32Stick);
+    expect(() => validateParams('createBootMedia', createBootMediaParams, { ...request, volume: { ...fat32Stick, label: 'PS1 BOOT' } }))
+      .toThrow(expect.objectContaining({ code: 'CMTSMEDIA_E_UNKNOWNPARAMETER', detail: 'volume.label' }));
   });
 
   it('refuses an unknown field by name, a missing one, and a negative size', () => {
