@@ -232,6 +232,13 @@ Describe 'New-CMBootMedia -MediaType UFD -DestinationPath E:\ (engine mocked): t
         $line = InModuleScope CmTsMedia -Parameters @{ Volume = $volume } { param($Volume) ConvertTo-CmTsRequestLine -Id 1 -Command createBootMedia -Params @{ volume = $Volume } }
         $line | Should -BeLike '*"volume":{"fileSystem":"FAT32","sizeBytes":15997075456,"freeBytes":15989538816,"clusterBytes":8192}*'
         Should -Invoke -ModuleName CmTsMedia Get-Volume -Times 1 -Exactly -Scope It -ParameterFilter { $DriveLetter -eq 'E' }
+        # The whole request as the engine receives it fits the protocol's createBootMediaParams.
+        $request = InModuleScope CmTsMedia -Parameters @{ Params = $create[0].Params } { param($Params) ConvertTo-CmTsRequestLine -Id 1 -Command createBootMedia -Params $Params }
+        $schema = Get-Content -LiteralPath (Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'engine/protocol.schema.json') -Raw | ConvertFrom-Json -AsHashtable
+        $schema.Remove('oneOf')
+        $schema['$ref'] = '#/$defs/createBootMediaParams'
+        Test-Json -Json (($request | ConvertFrom-Json).params | ConvertTo-Json -Depth 20 -Compress) -Schema ($schema | ConvertTo-Json -Depth 50) -ErrorAction SilentlyContinue -ErrorVariable bad |
+            Should -BeTrue -Because ($bad -join ' ')
     }
 
     It 'sends no volume facts off Windows, without a drive letter, when Get-Volume has no answer, or for a CD' {
