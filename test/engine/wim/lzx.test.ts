@@ -1,7 +1,6 @@
 // LZX uncompressed blocks: wimlib's compressor never writes them, so they are crafted here
 // ([MS-PATCH] 2.2.3.1.3: header bits, padding to 16 bits, R0-R2, raw bytes, a pad byte if odd).
 import { describe, expect, it } from 'vitest';
-import { CmTsError } from '../../../engine/src/errors/index.js';
 import { LzxDecoder } from '../../../engine/src/formats/wim/lzx.js';
 import { seededRandom } from '../../helpers/random.js';
 
@@ -99,8 +98,10 @@ describe('LZX uncompressed blocks', () => {
     const good = uncompressedChunk(d, [100], 15);
     const zeroR0 = Uint8Array.from(good);
     zeroR0.fill(0, 4, 8); // R0 follows 3+1+16 header bits padded to 32 bits
-    expect(() => new LzxDecoder(32768).decompress(zeroR0, new Uint8Array(100))).toThrow(CmTsError);
-    expect(() => new LzxDecoder(32768).decompress(good.subarray(0, 60), new Uint8Array(100))).toThrow(CmTsError);
-    expect(() => new LzxDecoder(32768).decompress(good, new Uint8Array(101))).toThrow(CmTsError);
+    const corrupt = (detail: string) => expect.objectContaining({ code: 'CMTSMEDIA_E_WIMCORRUPT', detail: `bad LZX chunk: ${detail}` });
+    expect(() => new LzxDecoder(32768).decompress(zeroR0, new Uint8Array(100))).toThrow(corrupt('recent offset of 0'));
+    expect(() => new LzxDecoder(32768).decompress(good.subarray(0, 60), new Uint8Array(100))).toThrow(corrupt('uncompressed block past the end'));
+    // one byte more than the chunk holds: the next block header reads the zero padding as block type 0
+    expect(() => new LzxDecoder(32768).decompress(good, new Uint8Array(101))).toThrow(corrupt('block type 0'));
   });
 });
