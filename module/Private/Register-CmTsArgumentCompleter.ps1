@@ -1,12 +1,12 @@
 function Register-CmTsArgumentCompleter {
     <#
     .SYNOPSIS
-    Registers tab completion: -BootImageId from the site catalog, -OperationId from the state folder,
-    -DestinationPath with UFD+FORMAT from the removable disks.
+    Registers tab completion: -BootImageId, -ManagementPoint and -DistributionPoint from the site
+    catalog, -OperationId from the state folder, -DestinationPath with UFD+FORMAT from the removable disks.
     .DESCRIPTION
-    -BootImageId (New-CMBootMedia, Get-CMBootMediaImage): the catalog the command would use (the demo
-    catalog with -Demo, else -SiteCatalog, else the default chain), read through a cache
-    (Get-CmTsCatalogBootImage); one entry per package ID. -OperationId (Get-/Remove-CMBootMediaStatus):
+    -BootImageId (New-CMBootMedia, Get-CMBootMediaImage), -ManagementPoint and -DistributionPoint
+    (New-CMBootMedia): the catalog the command would use, read through a cache
+    (Get-CmTsCatalogCompletion). -OperationId (Get-/Remove-CMBootMediaStatus):
     the status files, newest first (Get-CmTsOperationRecord). -DestinationPath (New-CMBootMedia) with
     -MediaType UFD+FORMAT (or Usb -FormatMedia): removable and USB disks only (Get-CmTsRemovableDisk);
     other media types get PowerShell's file completion. No completer starts the engine; each prints
@@ -17,26 +17,9 @@ function Register-CmTsArgumentCompleter {
     param()
 
     $script:CatalogCompletionCache = @{}
-    $bootImages = {
+    $catalogEntries = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        try {
-            $catalog = $null
-            if ($fakeBoundParameters.ContainsKey('Demo')) { $catalog = Get-CmTsDemoCatalogPath }
-            elseif ($fakeBoundParameters.ContainsKey('SiteCatalog')) {
-                $catalog = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath([string]$fakeBoundParameters['SiteCatalog'])
-            }
-            else { $catalog = Find-CmTsSiteCatalog -PathIntrinsics $ExecutionContext.SessionState.Path }
-            if (-not $catalog) { return }
-            $word = ([string]$wordToComplete).Trim("'", '"')
-            $seen = @{}
-            foreach ($image in (Get-CmTsCatalogBootImage -Path $catalog)) {
-                $id = [string]$image.packageId
-                if ($id -notlike ($word + '*') -or $seen.ContainsKey($id.ToUpperInvariant())) { continue }
-                $seen[$id.ToUpperInvariant()] = $true
-                New-Object System.Management.Automation.CompletionResult ($id, $id, 'ParameterValue', ('{0} ({1})' -f $image.name, $image.architecture))
-            }
-        }
-        catch { return }
+        Get-CmTsCatalogCompletion -ParameterName $parameterName -WordToComplete $wordToComplete -BoundParameters $fakeBoundParameters
     }
     $operations = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
@@ -66,7 +49,8 @@ function Register-CmTsArgumentCompleter {
         }
         catch { return }
     }
-    foreach ($command in 'New-CMBootMedia', 'Get-CMBootMediaImage') { Register-ArgumentCompleter -CommandName $command -ParameterName 'BootImageId' -ScriptBlock $bootImages }
+    foreach ($command in 'New-CMBootMedia', 'Get-CMBootMediaImage') { Register-ArgumentCompleter -CommandName $command -ParameterName 'BootImageId' -ScriptBlock $catalogEntries }
+    foreach ($parameter in 'ManagementPoint', 'DistributionPoint') { Register-ArgumentCompleter -CommandName 'New-CMBootMedia' -ParameterName $parameter -ScriptBlock $catalogEntries }
     foreach ($command in 'Get-CMBootMediaStatus', 'Remove-CMBootMediaStatus') { Register-ArgumentCompleter -CommandName $command -ParameterName 'OperationId' -ScriptBlock $operations }
     Register-ArgumentCompleter -CommandName 'New-CMBootMedia' -ParameterName 'DestinationPath' -ScriptBlock $disks
 }

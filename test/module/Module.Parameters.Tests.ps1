@@ -228,7 +228,7 @@ Describe 'Tab completion' {
         $cache = & (Get-Module CmTsMedia) { $script:CatalogCompletionCache }
         $cache.Keys | Should -Contain $catalog
         # A cached answer: the file is read again only when its size or time changes.
-        $cache[$catalog].Images = @([pscustomobject]@{ packageId = 'FROMCACHE'; name = 'c'; architecture = 'x64' })
+        $cache[$catalog].Site = [pscustomobject]@{ bootImages = @([pscustomobject]@{ packageId = 'FROMCACHE'; name = 'c'; architecture = 'x64' }) }
         @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('FROMCACHE')
         Set-Content -LiteralPath $catalog -Value '{ "bootImages": [ { "packageId": "BB000002", "name": "two", "architecture": "x86" } ] }'
         (Get-Item -LiteralPath $catalog).LastWriteTimeUtc = [datetime]::UtcNow.AddMinutes(1)
@@ -244,6 +244,19 @@ Describe 'Tab completion' {
             $line = "New-CMBootMedia -SiteCatalog '$catalog' -BootImageId "
             @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Where-Object ResultType -EQ 'ParameterValue').Count | Should -Be 0
         }
+    }
+
+    It 'completes -ManagementPoint and -DistributionPoint with the server names of the catalog' {
+        $catalog = Join-Path $TestDrive 'servers.json'
+        Set-Content -LiteralPath $catalog -Value '{ "managementPoints": [ { "name": "MP01.contoso.com", "url": "https://MP01.contoso.com" }, { "name": "MP02.contoso.com", "url": "http://MP02.contoso.com" }, { "name": "mp01.CONTOSO.com", "url": "https://mp01.contoso.com" } ], "distributionPoints": [ { "name": "DP01.contoso.com" }, { "name": "DP02.contoso.com" } ] }'
+        $line = "New-CMBootMedia -SiteCatalog '$catalog' -ManagementPoint MP01.contoso.com, "
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        @($completions.CompletionText) | Should -Be @('MP01.contoso.com', 'MP02.contoso.com')
+        $completions[1].ToolTip | Should -Be 'management point http://MP02.contoso.com'
+        $line = "New-CMBootMedia -SiteCatalog '$catalog' -DistributionPoint DP0"
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('DP01.contoso.com', 'DP02.contoso.com')
+        $line = 'New-CMBootMedia -Demo -DistributionPoint '
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('DP01.cmtsmedia-demo.example')
     }
 
     It 'completes each package ID once, even when the catalog lists it twice' {
