@@ -26,8 +26,7 @@ const q = (s) => `'${s}'`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The boot image: the demo WIM's files plus bulk data, half random, half compressible text. */
-export function makeWim(wim, bulkMiB = defaultBulkMiB) {
-  const tree = join(cache, 'wim-tree');
+export function makeWim(wim, bulkMiB = defaultBulkMiB, tree = join(cache, 'wim-tree')) {
   rmSync(tree, { recursive: true, force: true });
   execFileSync('wimlib-imagex', ['apply', join(repo, 'module/Demo/content/dp01/PS100005/boot.PS100005.wim'), '1', tree], { stdio: 'ignore' });
   const bulk = join(tree, 'sources/bulk');
@@ -63,12 +62,17 @@ export function makeSite(wim, site) {
   return join(site, 'site.json');
 }
 
-/** Runs the engine once: hello, one request (createBootMedia), result, stdin EOF; resolves its wall time, peak RSS and result. */
+/**
+ * Runs the engine once: hello, one request (createBootMedia), result, stdin EOF, then `sync` of the
+ * destination; resolves its wall time, CPU time (user + system), peak RSS and result. `engine` is a
+ * script for this Node or an argv (the single executable, another runtime and a script).
+ */
 export function engineRun(engine, request, stateDir, command = 'createBootMedia') {
   const timeFile = join(stateDir, 'time.txt');
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, engine], {
+    const argv = Array.isArray(engine) ? engine : [process.execPath, engine];
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, ...argv], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, CMTSMEDIA_STATE_DIR: stateDir },
     });
@@ -91,16 +95,18 @@ export function engineRun(engine, request, stateDir, command = 'createBootMedia'
     child.on('exit', (code) => {
       if (!result?.result) return reject(new Error(`engine exit ${code}: ${JSON.stringify(result?.error ?? null)}`));
       if (request.destinationPath) spawnSync('sync', [request.destinationPath]);
-      resolve({ seconds: (performance.now() - started) / 1000, rssMiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024, result: result.result });
+      const [kib, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      resolve({ seconds: (performance.now() - started) / 1000, cpuSeconds: user + system, rssMiB: kib / 1024, result: result.result });
     });
   });
 }
 
+/** Runs a shell command under /usr/bin/time: wall time, CPU time (user + system), peak RSS. */
 export function commandRun(command) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', command], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', 'sh', '-c', command], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
-  const [seconds, kib] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { seconds, rssMiB: kib / 1024 };
+  const [seconds, kib, user, system] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { seconds, cpuSeconds: user + system, rssMiB: kib / 1024 };
 }
 
 export default async function mediaBench() {
