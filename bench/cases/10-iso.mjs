@@ -98,7 +98,7 @@ function bench(label, tree, work, single) {
   rmSync(out, { recursive: true, force: true });
   const rows = names.map((name) => ({ name, seconds: median(samples[name].map((s) => s.seconds)), rssMiB: Math.max(...samples[name].map((s) => s.rssMiB)) }));
   const ours = rows.find((r) => r.name === 'ours');
-  process.stdout.write(`\n${label} (median of ${runs}, wall s incl. sync of the output; peak RSS)\n`);
+  process.stdout.write(`\ninner function (writeIso in a small CLI, not the shipped engine): ${label} (median of ${runs}, wall s incl. sync of the output; peak RSS)\n`);
   process.stdout.write('tool          median s   peak RSS MiB   ours / tool\n');
   for (const r of rows) {
     process.stdout.write(`${r.name.padEnd(12)} ${r.seconds.toFixed(2).padStart(9)} ${r.rssMiB.toFixed(1).padStart(14)} ${(ours.seconds / r.seconds).toFixed(2).padStart(13)}\n`);

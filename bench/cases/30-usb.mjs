@@ -75,7 +75,7 @@ try {
     for (const [name, cmd] of Object.entries(cases)) samples[name].push(timed(cmd));
   }
   const rows = Object.entries(samples).map(([name, s]) => ({ name, seconds: median(s.map((x) => x.seconds)), rss: Math.max(...s.map((x) => x.rss)) }));
-  console.log(`30-usb: UFD+FORMAT, 1 GiB tree → ${imageMiB} MiB image, median of ${runs} (warm page cache)`);
+  console.log(`30-usb, inner function (writeFatDisk in a small CLI, not the shipped engine; end to end: 60-product): UFD+FORMAT, 1 GiB tree → ${imageMiB} MiB image, median of ${runs} (warm page cache)`);
   console.log('| case | median s | MiB/s | peak RSS MiB |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${(1024 / r.seconds).toFixed(0)} | ${r.rss.toFixed(1)} |`);

@@ -63,7 +63,7 @@ export default async function readbackBench() {
       cp.samples.push(commandRun(`cp ${q(wim)} ${q(copy)} && sync ${q(copy)}`));
     }
     const isoBytes = statSync(iso).size;
-    table(`50-readback (a): CD media from a ${(statSync(wim).size / 2 ** 30).toFixed(2)} GiB boot image vs cp`, [made, cp], 1.25);
+    table(`50-readback (a) (the engine bundle on the dev runtime; the shipped executable: 60-product): CD media from a ${(statSync(wim).size / 2 ** 30).toFixed(2)} GiB boot image vs cp`, [made, cp], 1.25);
 
     const inspect = { name: 'engine inspectMedia (every file hashed)', samples: [] };
     const sha = { name: 'sha256sum of the ISO', samples: [] };

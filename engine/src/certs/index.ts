@@ -3,7 +3,7 @@
  * PKCS#12 re-export that goes into `_SMSTSMediaPFX`, and PEM/DER certificate files of the site
  * catalog. The only module that imports node-forge; everything crosses its boundary as Uint8Array.
  */
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { constants, createHash, createPrivateKey, privateEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { CmTsError } from '../errors/index.js';
 import { withBoundedKdf } from './kdf.js';
@@ -136,8 +136,28 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
     { name: 'extKeyUsage', clientAuth: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  cert.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
   return toMediaCertificate(cert, keys.privateKey);
+}
+
+/** DER DigestInfo prefix of a SHA-256 digest (RFC 8017 §9.2, note 1). */
+const sha256DigestInfo = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * The private key as forge's cert.sign() uses it, the RSA operation done by Node's OpenSSL:
+ * RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) is DigestInfo with type-1 padding under the private key, which
+ * is what privateEncrypt with RSA_PKCS1_PADDING computes. The signature is the same bytes forge's
+ * own JavaScript RSA gives (the scheme is deterministic); that took 100-150 ms of a cold engine's
+ * main thread, this takes about 2 ms (docs/performance.md "Fixed costs").
+ */
+function nativeSigner(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PrivateKey {
+  const native = createPrivateKey(forge.pki.privateKeyToPem(key));
+  const sign = (md: forge.md.MessageDigest): string => {
+    if (md.algorithm !== 'sha256') throw new CmTsError('E_UNEXPECTED', `certificate digest ${md.algorithm} is not SHA-256`);
+    const digest = Buffer.from(md.digest().getBytes(), 'binary');
+    return privateEncrypt({ key: native, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([sha256DigestInfo, digest])).toString('binary');
+  };
+  return { ...key, sign } as forge.pki.rsa.PrivateKey;
 }
 
 function toMediaCertificate(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey): MediaCertificate {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMediaCertificate, defaultCertificateValidEnd, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import forge from 'node-forge';
+import { X509Certificate } from 'node:crypto';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/site');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
@@ -65,6 +66,18 @@ describe('createMediaCertificate + exportPfx', async () => {
     expect(text).toContain('Subject: CN = SMS Media Certificate');
     expect(text).toMatch(/Serial Number:\s*\n?\s*6b:ab:ab/);
     expect(cert.clientAuthentication).toBe(true);
+  });
+
+  it('carries a signature OpenSSL verifies with its own public key, the bytes forge\'s RSA would give', () => {
+    // self-signed: the certificate's key checks its signature (openssl x509 -verify is OpenSSL 3.1+; X509_verify through Node)
+    const x509 = new X509Certificate(cert.certificateDer);
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    const parsed = forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(cert.certificateDer).toString('binary')));
+    const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(Buffer.from(cert.privateKeyDer).toString('binary'))) as forge.pki.rsa.PrivateKey;
+    const md = forge.md.sha256.create();
+    const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(parsed);
+    md.update(forge.asn1.toDer(tbs).getBytes());
+    expect(Buffer.from(key.sign(md), 'binary').equals(Buffer.from(parsed.signature as string, 'binary'))).toBe(true);
   });
 
   it('reports the SHA-1 thumbprint of the DER certificate, uppercase', () => {
