@@ -6,7 +6,8 @@
  * Hashing runs on the main thread, overlapped with the I/O (docs/performance.md "Hashing"): a
  * positional read's bytes are hashed when the next read has been started (or at close), so the
  * thread pool reads the next piece and writes the previous one while the main thread hashes. No
- * copy of the bytes, no worker isolate (15-20 MiB of RSS).
+ * copy of the bytes, no worker isolate (15-20 MiB of RSS). A stream through open() is hashed while
+ * its consumer writes the chunk (setImmediate), before the next chunk is read.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { CmTsError } from '../../errors/index.js';
@@ -51,9 +52,13 @@ export function hashingSource(inner: FileSource): HashingSource {
       const t = track();
       let position = 0;
       for await (const chunk of inner.open(signal)) {
-        t.take(chunk, position);
+        // hashed in the event loop's check phase, after the consumer has started writing the chunk
+        // (a UFD volume copy: usb/volume.ts), and before the next chunk may overwrite it
+        const at = position;
+        const hashed = new Promise<void>((resolve) => setImmediate(() => resolve(t.take(chunk, at))));
         position += chunk.length;
         yield chunk;
+        await hashed;
       }
     },
     sha256() {
