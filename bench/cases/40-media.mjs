@@ -48,6 +48,16 @@ export function makeWim(wim, bulkMiB = defaultBulkMiB, tree = join(cache, 'wim-t
   rmSync(tree, { recursive: true, force: true });
 }
 
+/**
+ * True when the generated site at `catalogPath` is missing or older than the demo boot image it
+ * was made from (the demo's boot files moved, e.g. efisys.bin into DVD\EFI\en-US: a stale bench
+ * WIM would give media without them).
+ */
+export function siteIsStale(catalogPath) {
+  if (!existsSync(catalogPath)) return true;
+  return statSync(join(repo, 'module/Demo/content/dp01/PS100005/boot.PS100005.wim')).mtimeMs > statSync(catalogPath).mtimeMs;
+}
+
 /** A copy of the demo site whose boot image PS100005 is the bench WIM. */
 export function makeSite(wim, site) {
   rmSync(site, { recursive: true, force: true });
@@ -116,7 +126,7 @@ export default async function mediaBench() {
   }
   mkdirSync(cache, { recursive: true });
   const catalogPath = join(cache, 'site/site.json');
-  if (!existsSync(catalogPath)) {
+  if (siteIsStale(catalogPath)) {
     process.stdout.write(`40-media: generating a ~${defaultBulkMiB} MB boot image in .cache/bench/media (once) ...\n`);
     const wim = join(cache, 'boot.wim');
     makeWim(wim);

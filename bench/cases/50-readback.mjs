@@ -6,13 +6,13 @@
 // Median of RUNS (default 5) runs, the two sides taking turns; (a) runs `sync` before each run and
 // ends each with `sync OUT`; (b) reads from the page cache on both sides (the ISO was just written
 // and is read once before measuring). Inputs are generated once into .cache/bench/readback/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { commandRun, engineRun, makeSite, makeWim } from './40-media.mjs';
+import { commandRun, engineRun, makeSite, makeWim, siteIsStale } from './40-media.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const cache = join(repo, '.cache/bench/readback');
@@ -35,7 +35,7 @@ export default async function readbackBench() {
   }
   mkdirSync(cache, { recursive: true });
   const catalogPath = join(cache, 'site/site.json');
-  if (!existsSync(catalogPath)) {
+  if (siteIsStale(catalogPath)) {
     process.stdout.write('50-readback: generating a ~1 GiB boot image in .cache/bench/readback (once) ...\n');
     const wim = join(cache, 'boot.wim');
     makeWim(wim, 1020);

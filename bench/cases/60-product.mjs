@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, TARGETS, nodeBinDir } from '../../build/lib.mjs';
-import { commandRun, engineRun, makeSite, makeWim } from './40-media.mjs';
+import { commandRun, engineRun, makeSite, makeWim, siteIsStale } from './40-media.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const runs = Math.max(1, Number(process.env.RUNS ?? 5));
@@ -36,7 +36,7 @@ const load = () => spawnSync('uptime', { encoding: 'utf8' }).stdout.trim().repla
 /** A site catalog whose boot image has `mib` MiB of bulk data, generated once into `dir`. */
 function site(dir, mib) {
   const catalog = join(dir, 'site/site.json');
-  if (!existsSync(catalog)) {
+  if (siteIsStale(catalog)) {
     process.stdout.write(`60-product: generating a ~${mib} MiB boot image in ${dir} ...\n`);
     mkdirSync(dir, { recursive: true });
     makeWim(join(dir, 'boot.wim'), mib, join(dir, 'wim-tree'));
