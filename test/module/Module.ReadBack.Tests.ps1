@@ -140,7 +140,7 @@ Describe 'Test-CMBootMedia' {
         $info.CertificateThumbprint | Should -Be $made.CertificateThumbprint
     }
 
-    It 'verifies a boot image over 1 MiB, which the engine hashes on its worker thread while writing' -Skip:(-not $haveWimtools) {
+    It 'verifies a boot image over 1 MiB, which the engine hashes while writing it' -Skip:(-not $haveWimtools) {
         $site = New-TestSite -Name 'site-4mib'
         $tree = Join-Path $TestDrive 'wim-4mib'
         $null = & wimextract (Join-Path $script:demo 'content/dp01/PS100005/boot.PS100005.wim') 1 /Windows "--dest-dir=$tree" 2>&1
