@@ -16,6 +16,12 @@ export interface FileSource {
    * library's file checks the hash the library records (docs/live-site.md).
    */
   checkSha256?(sha256: string): void;
+  /**
+   * The SHA-256 (hex) of the bytes, known without reading them (an earlier creation's, for a file
+   * that has not changed since): the manifest takes it instead of hashing. Asked once the writer
+   * has streamed the file; rejects when the file changed meanwhile.
+   */
+  knownSha256?(): Promise<string>;
 }
 
 export interface TreeFile {

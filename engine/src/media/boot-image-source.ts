@@ -2,30 +2,38 @@
  * The boot image's bytes for sources\boot.wim. From a content library the file must have the size
  * and SHA-256 the library records: the size is checked here, the hash when the media manifest has
  * taken it from the bytes the writer streamed (one pass, one hash; media/manifest.ts), which is
- * before the media are committed (docs/live-site.md, "Checking the content hash").
+ * before the media are committed (docs/live-site.md, "Checking the content hash"). The digest is
+ * remembered for the next creation from the same, unchanged file (ops/hash-cache.ts).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { CmTsError } from '../errors/index.js';
 import { diskFileSource, type PositionalSource } from '../formats/sources.js';
+import { cachedSha256, fileIdentity, rememberSha256 } from '../ops/hash-cache.js';
 import type { ResolvedBootMedia } from '../site/index.js';
 
 export async function bootImageSource(bootImage: ResolvedBootMedia['bootImage']): Promise<PositionalSource> {
-  const source = await diskFileSource(bootImage.wimPath);
+  const path = bootImage.wimPath;
+  const source = await diskFileSource(path);
   const recorded = bootImage.contentLibrary;
-  if (!recorded) return source;
-  const where = `${bootImage.wimPath} (content ${recorded.contentId} on ${bootImage.distributionPoint})`;
-  if (source.sizeBytes !== recorded.sizeBytes) {
+  const where = recorded ? `${path} (content ${recorded.contentId} on ${bootImage.distributionPoint})` : path;
+  if (recorded && source.sizeBytes !== recorded.sizeBytes) {
     throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has ${source.sizeBytes} bytes, the library records ${recorded.sizeBytes}`);
   }
+  // an earlier creation's digest of this very file (ops/hash-cache.ts); checked unchanged after the copy
+  const identity = fileIdentity(path);
+  const known = identity === undefined ? undefined : cachedSha256(identity);
+  const unchanged = (): boolean => identity !== undefined && fileIdentity(path) === identity;
   return {
     sizeBytes: source.sizeBytes,
     origin: source.origin,
     open: (signal) => source.open(signal),
     openReader: () => source.openReader(),
+    ...(known ? { knownSha256: async () => (unchanged() ? known : Promise.reject(new CmTsError('CMTSMEDIA_E_SOURCECHANGED', path))) } : {}),
     checkSha256(sha256) {
       const actual = sha256.toUpperCase();
-      if (actual !== recorded.sha256) throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has SHA-256 ${actual}, the library records ${recorded.sha256}`);
+      if (recorded && actual !== recorded.sha256) throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has SHA-256 ${actual}, the library records ${recorded.sha256}`);
+      if (!known && unchanged()) rememberSha256(identity!, sha256);
     },
   };
 }

@@ -20,7 +20,7 @@ export function stateRoot(): string {
   return privateFolder(root);
 }
 
-export function stateFolder(name: 'operations' | 'locks' | 'staging' | 'logs'): string {
+export function stateFolder(name: 'operations' | 'locks' | 'staging' | 'logs' | 'cache'): string {
   return privateFolder(join(stateRoot(), name));
 }
 

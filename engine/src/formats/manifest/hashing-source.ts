@@ -28,6 +28,7 @@ function overlaps(a: Uint8Array, b: Uint8Array): boolean {
 
 export function hashingSource(inner: FileSource): HashingSource {
   const { sizeBytes, origin } = inner;
+  if (inner.knownSha256) return knownDigestSource(inner, inner.knownSha256.bind(inner));
   let digest: string | null = sizeBytes === 0 ? emptySha256 : null;
   // Each stream counts what it hashed; only one that saw exactly sizeBytes in order sets the digest.
   const track = () => {
@@ -103,5 +104,13 @@ export function hashingSource(inner: FileSource): HashingSource {
       return bytesRead;
     };
   }
+  return positional;
+}
+
+/** A source whose digest is known: its bytes pass untouched (no hash, nothing held back). */
+function knownDigestSource(inner: FileSource, known: () => Promise<string>): HashingSource {
+  const source: HashingSource = { sizeBytes: inner.sizeBytes, origin: inner.origin, open: (signal) => inner.open(signal), sha256: known };
+  if (!isPositionalSource(inner)) return source;
+  const positional: HashingSource & PositionalSource = { ...source, openReader: () => inner.openReader() };
   return positional;
 }
