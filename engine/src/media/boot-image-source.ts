@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { CmTsError } from '../errors/index.js';
 import { diskFileSource, type PositionalSource } from '../formats/sources.js';
-import { cachedSha256, fileIdentity, rememberSha256 } from '../ops/hash-cache.js';
+import { cachedSha256, fileIdentity, identitySettled, rememberSha256 } from '../ops/hash-cache.js';
 import type { ResolvedBootMedia } from '../site/index.js';
 
 export async function bootImageSource(bootImage: ResolvedBootMedia['bootImage']): Promise<PositionalSource> {
@@ -23,6 +23,7 @@ export async function bootImageSource(bootImage: ResolvedBootMedia['bootImage'])
   // an earlier creation's digest of this very file (ops/hash-cache.ts); checked unchanged after the copy
   const identity = fileIdentity(path);
   const known = identity === undefined ? undefined : cachedSha256(identity);
+  const settled = identity !== undefined && identitySettled(identity);
   const unchanged = (): boolean => identity !== undefined && fileIdentity(path) === identity;
   return {
     sizeBytes: source.sizeBytes,
@@ -33,7 +34,7 @@ export async function bootImageSource(bootImage: ResolvedBootMedia['bootImage'])
     checkSha256(sha256) {
       const actual = sha256.toUpperCase();
       if (recorded && actual !== recorded.sha256) throw new CmTsError('CMTSMEDIA_E_CONTENTHASH', `${where} has SHA-256 ${actual}, the library records ${recorded.sha256}`);
-      if (!known && unchanged()) rememberSha256(identity!, sha256);
+      if (!known && settled && unchanged()) rememberSha256(identity!, sha256);
     },
   };
 }

@@ -13,6 +13,12 @@ import { stateFolder } from '../system/state-root.js';
 import { readTrustedFile, writePrivateFile } from '../system/trust.js';
 
 const maxEntries = 32;
+/**
+ * A file changed less than this long ago is not remembered ("racy clean", as git calls it): a
+ * write in the same timestamp step as the last one leaves the identity as it was (Linux stamps
+ * files from a clock that moves in ticks of a few milliseconds; FAT in steps of up to 2 s).
+ */
+const settleMs = 2_000;
 const maxCacheBytes = 64 << 10;
 
 type Entries = Record<string, string>;
@@ -28,6 +34,13 @@ export function fileIdentity(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a file of this identity was last changed long enough ago to be remembered (settleMs). */
+export function identitySettled(identity: string, now = Date.now()): boolean {
+  const [mtimeNs, ctimeNs] = identity.split(':').slice(-2).map(BigInt) as [bigint, bigint];
+  const latestMs = Number((mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n);
+  return now - latestMs >= settleMs;
 }
 
 function readEntries(): Entries {

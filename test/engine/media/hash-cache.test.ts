@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeManifest, manifestPath } from '../../../engine/src/formats/manifest/index.js';
 import { bootImageSource } from '../../../engine/src/media/boot-image-source.js';
 import { createBootMedia, type CreateBootMediaParams } from '../../../engine/src/media/create-boot-media.js';
-import { cachedSha256, fileIdentity, rememberSha256 } from '../../../engine/src/ops/hash-cache.js';
+import { cachedSha256, fileIdentity, identitySettled, rememberSha256 } from '../../../engine/src/ops/hash-cache.js';
 import { useTempStateDir } from '../../helpers/state.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -54,12 +54,23 @@ describe('file identity', () => {
 describe('the boot image source and the cache', () => {
   it('remembers the digest of an unchanged file, and knows it the next time', async () => {
     const path = wim('remember.wim');
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // settled: see the next test
     const first = await bootImageSource(bootImage(path));
     expect(first.knownSha256).toBeUndefined();
     first.checkSha256!(sha256(readFileSync(path)));
     expect(cachedSha256(fileIdentity(path)!)).toBe(sha256(readFileSync(path)));
     const second = await bootImageSource(bootImage(path));
     await expect(second.knownSha256!()).resolves.toBe(sha256(readFileSync(path)));
+  });
+
+  it('does not remember the digest of a file changed in the last 2 s (a write in the same timestamp step would not show)', async () => {
+    const path = wim('racy.wim');
+    const identity = fileIdentity(path)!;
+    expect(identitySettled(identity)).toBe(false);
+    expect(identitySettled(identity, Date.now() + 2_000)).toBe(true);
+    const source = await bootImageSource(bootImage(path));
+    source.checkSha256!(sha256(readFileSync(path)));
+    expect(cachedSha256(identity)).toBeUndefined();
   });
 
   it('does not remember a digest when the file changed during the copy', async () => {
