@@ -7,7 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { CmTsError, fromSystemError } from '../errors/index.js';
-import { defaultSinkBufferBytes, SequentialSink, type SinkOptions, type SinkTarget } from '../formats/binary/index.js';
+import { defaultSinkBufferBytes, SequentialSink, type SinkOptions, type SinkTarget, writeFully } from '../formats/binary/index.js';
 import { createAtomicOutput } from './atomic-file.js';
 import { closeDevice, openDevice } from './device.js';
 
@@ -84,14 +84,6 @@ function watched(handle: FileHandle, { signal, onProgress }: OutputOptions): Sin
   };
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
-    if (bytesWritten === 0) throw new CmTsError('E_DISKFULL');
-    done += bytesWritten;
-  }
-}
-
 /**
  * A new file at its full size: a range never written reads as zeros, so the sink skips buffers of
  * zeros (binary/sink.ts `newFile`), and a disk image's free space is never written.
@@ -109,7 +101,7 @@ async function openFile(target: Extract<OutputTarget, { kind: 'file' }>): Promis
     handle,
     sinkOptions: { newFile: { setLength: async () => undefined }, writeBehind: { everyBytes: writeBehindBytes, datasync: () => handle.datasync() } },
     async finish(head) {
-      if (head) await writeAll(handle, head, 0);
+      if (head) await writeFully(handle, head, 0, target.path);
       await output.commit();
     },
     abort: () => output.abort(),
@@ -125,8 +117,8 @@ async function openDeviceTarget(target: Extract<OutputTarget, { kind: 'device' }
     async finish(head, streamEnd) {
       const deviceEnd = target.sizeBytes - (target.sizeBytes % 512);
       const tailStart = Math.max(streamEnd, deviceEnd - tailWipeBytes);
-      if (tailStart < deviceEnd) await writeAll(handle, new Uint8Array(deviceEnd - tailStart), tailStart);
-      if (head) await writeAll(handle, head, 0);
+      if (tailStart < deviceEnd) await writeFully(handle, new Uint8Array(deviceEnd - tailStart), tailStart, target.path);
+      if (head) await writeFully(handle, head, 0, target.path);
       await handle.sync();
       await closeDevice(handle, target.path);
     },

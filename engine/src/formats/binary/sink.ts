@@ -252,7 +252,7 @@ export class SequentialSink {
     const length = this.fill;
     const position = this.startPosition + this.flushedBytes;
     if (!this.options.newFile || !isAllZero(full, length)) {
-      this.pending = this.writeAll(full, length, position);
+      this.pending = writeFully(this.target, full.subarray(0, length), position, this.label);
       // keep a rejection from being reported as unhandled before settle() awaits it
       this.pending.catch(() => undefined);
       this.writtenEnd = this.flushedBytes + length;
@@ -263,16 +263,18 @@ export class SequentialSink {
     this.fill = 0;
   }
 
-  private async writeAll(buffer: Uint8Array, length: number, position: number): Promise<void> {
-    let done = 0;
-    try {
-      while (done < length) {
-        const { bytesWritten } = await this.target.write(buffer, done, length - done, position + done);
-        if (bytesWritten === 0) throw new CmTsError('E_DISKFULL', this.label);
-        done += bytesWritten;
-      }
-    } catch (err) {
-      throw fromSystemError(err, this.label);
+}
+
+/** Writes all of `bytes` at `position`, however few bytes each write takes; a write of none is E_DISKFULL. Errors name `label`. */
+export async function writeFully(target: SinkTarget, bytes: Uint8Array, position: number, label: string): Promise<void> {
+  let done = 0;
+  try {
+    while (done < bytes.length) {
+      const { bytesWritten } = await target.write(bytes, done, bytes.length - done, position + done);
+      if (bytesWritten === 0) throw new CmTsError('E_DISKFULL', label);
+      done += bytesWritten;
     }
+  } catch (err) {
+    throw fromSystemError(err, label);
   }
 }
