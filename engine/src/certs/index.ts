@@ -3,10 +3,11 @@
  * PKCS#12 re-export that goes into `_SMSTSMediaPFX`, and PEM/DER certificate files of the site
  * catalog. The only module that imports node-forge; everything crosses its boundary as Uint8Array.
  */
-import { constants, createHash, createPrivateKey, privateEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { constants, createHash, type KeyObject, privateEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { CmTsError } from '../errors/index.js';
-import { withBoundedKdf } from './kdf.js';
+import { withBoundedKdf, withNativeKdf } from './kdf.js';
+import { generateMediaKeyPair } from './key-pair.js';
 
 /** A certificate with its RSA private key, as the media carries it. */
 export interface MediaCertificate {
@@ -37,6 +38,8 @@ export interface MediaCertificateOptions {
   readonly now?: Date;
   /** Randomness for the serial number (tests inject it); the RSA key always comes from Node's crypto. */
   readonly random?: (bytes: number) => Uint8Array;
+  /** The RSA-2048 private key, when its generation was started early (key-pair.ts); a new one otherwise. */
+  readonly privateKey?: Promise<KeyObject>;
   /** Subject common name. ConfigMgr's own profile is not public (docs/site-catalog.md "Media certificate"). */
   readonly commonName?: string;
 }
@@ -65,15 +68,6 @@ if (!pbe.getCipherForPBES2.utf8) {
 
 export function thumbprintOf(certificateDer: Uint8Array): string {
   return createHash('sha1').update(certificateDer).digest('hex').toUpperCase();
-}
-
-function generateRsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
-  // With a callback and no prng, forge hands keygen to Node's crypto.generateKeyPair (about 10x
-  // faster than its pure-JS path; docs/site-catalog.md "Media certificate"). It must stay enabled.
-  (forge as unknown as { options: { usePureJavaScript: boolean } }).options.usePureJavaScript = false;
-  return new Promise((resolve, reject) => {
-    forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 }, (err, keys) => (err ? reject(err) : resolve(keys)));
-  });
 }
 
 /** X.509 Time has whole seconds (RFC 5280 §4.1.2.5): the certificate carries the requested times truncated to the second. */
@@ -118,12 +112,13 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
     throw new CmTsError('E_INVALIDARG', 'CertificateValidStart and CertificateValidEnd must lie between 1950 and 9999');
   }
 
-  const keys = await generateRsaKeyPair();
+  const native = await (options.privateKey ?? generateMediaKeyPair());
+  const privateKey = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(native.export({ type: 'pkcs8', format: 'der' })))) as forge.pki.rsa.PrivateKey;
   const serial = (options.random ?? randomBytes)(16);
   // A positive INTEGER without a leading zero octet (RFC 5280 §4.1.2.2).
   serial[0] = (serial[0]! & 0x7f) | 0x40;
   const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
+  cert.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
   cert.serialNumber = Buffer.from(serial).toString('hex');
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -136,8 +131,8 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
     { name: 'extKeyUsage', clientAuth: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
-  return toMediaCertificate(cert, keys.privateKey);
+  cert.sign(nativeSigner(privateKey, native), forge.md.sha256.create());
+  return toMediaCertificate(cert, privateKey);
 }
 
 /** DER DigestInfo prefix of a SHA-256 digest (RFC 8017 §9.2, note 1). */
@@ -150,8 +145,7 @@ const sha256DigestInfo = Buffer.from('3031300d060960864801650304020105000420', '
  * own JavaScript RSA gives (the scheme is deterministic); that took 100-150 ms of a cold engine's
  * main thread, this takes about 2 ms (docs/performance.md "Fixed costs").
  */
-function nativeSigner(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PrivateKey {
-  const native = createPrivateKey(forge.pki.privateKeyToPem(key));
+function nativeSigner(key: forge.pki.rsa.PrivateKey, native: KeyObject): forge.pki.rsa.PrivateKey {
   const sign = (md: forge.md.MessageDigest): string => {
     if (md.algorithm !== 'sha256') throw new CmTsError('E_UNEXPECTED', `certificate digest ${md.algorithm} is not SHA-256`);
     const digest = Buffer.from(md.digest().getBytes(), 'binary');
@@ -226,12 +220,12 @@ export async function importPfx(bytes: Uint8Array, password: string | undefined,
 export function exportPfx(cert: MediaCertificate, password: string, friendlyName = defaultMediaCertificateName): ExportedPfx {
   const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(cert.privateKeyDer))) as forge.pki.rsa.PrivateKey;
   const x509 = forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBinary(cert.certificateDer)));
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [x509], password, {
+  const asn1 = withNativeKdf(() => forge.pkcs12.toPkcs12Asn1(key, [x509], password, {
     algorithm: '3des',
     count: 2048,
     friendlyName,
     generateLocalKeyId: true,
-  });
+  }));
   return {
     pfx: fromBinary(forge.asn1.toDer(asn1).getBytes()),
     thumbprint: cert.thumbprint,

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createMediaCertificate, defaultCertificateValidEnd, type ExportedPfx, exportPfx, importPfx } from '../certs/index.js';
 import { CmTsError, fromSystemError } from '../errors/index.js';
@@ -54,11 +55,13 @@ export interface BootMediaResult {
 export interface MediaEnvironment {
   now(): Date;
   mediaGuid(): string;
+  /** The media certificate's private key when its generation started before this code loaded (certs/key-pair.ts); a new one otherwise. */
+  privateKey?: Promise<KeyObject>;
   /** Fixed timestamp for every file and volume date; the creation time when absent. */
   fixedTimestamp?: Date;
 }
 
-const defaultEnvironment: MediaEnvironment = { now: () => new Date(), mediaGuid: () => newMediaGuid() };
+export const defaultEnvironment: MediaEnvironment = { now: () => new Date(), mediaGuid: () => newMediaGuid() };
 
 const steps = (mediaType: MediaType) => [
   { info: 'Reading the site catalog', share: 1 },
@@ -141,7 +144,7 @@ async function prepareMedia(
     const mediaGuid = environment.mediaGuid();
     const certificate = params.certificatePath
       ? await importPfx(await readSmallFile(resolve(params.certificatePath), 'certificatePath'), params.certificatePassword, params.certificatePath, context.signal)
-      : await createMediaCertificate({ validFrom: request.validFrom, validTo: request.validTo, now: request.started });
+      : await createMediaCertificate({ validFrom: request.validFrom, validTo: request.validTo, now: request.started, ...(environment.privateKey ? { privateKey: environment.privateKey } : {}) });
     if (params.certificatePath) checkPfxValidity(certificate, params.certificatePath, request.started, (message) => context.event('warning', { message }));
     const pfx = exportPfx(certificate, mediaPfxPassword(mediaGuid));
     progress.log(`media certificate ${pfx.thumbprint}, valid ${pfx.notBefore.toISOString()} to ${pfx.notAfter.toISOString()}`);

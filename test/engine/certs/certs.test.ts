@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMediaCertificate, defaultCertificateValidEnd, exportPfx, importPfx, readCertificates, thumbprintOf } from '../../../engine/src/certs/index.js';
 import { CmTsError } from '../../../engine/src/errors/index.js';
 import forge from 'node-forge';
-import { X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { withNativeKdf } from '../../../engine/src/certs/kdf.js';
+import { generateMediaKeyPair } from '../../../engine/src/certs/key-pair.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/site');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixtures, name)));
@@ -90,6 +92,36 @@ describe('createMediaCertificate + exportPfx', async () => {
     const again = await importPfx(exported.pfx, pfxPassword);
     expect(again.thumbprint).toBe(cert.thumbprint);
     expect(Buffer.from(again.privateKeyDer).equals(Buffer.from(cert.privateKeyDer))).toBe(true);
+  });
+});
+
+describe('the fast paths of a creation (docs/performance.md "Fixed costs")', () => {
+  it('a key generated ahead (certs/key-pair.ts) is the certificate\'s key', async () => {
+    const privateKey = generateMediaKeyPair();
+    const cert = await createMediaCertificate({ now, privateKey });
+    const publicOfKey = createPublicKey(await privateKey).export({ type: 'spki', format: 'der' });
+    expect(Buffer.from(new X509Certificate(cert.certificateDer).publicKey.export({ type: 'spki', format: 'der' })).equals(publicOfKey)).toBe(true);
+    expect(Buffer.from(cert.privateKeyDer).equals((await privateKey).export({ type: 'pkcs8', format: 'der' }))).toBe(true);
+  });
+
+  it('withNativeKdf answers forge\'s PKCS#12 derivations (RFC 7292 B.2) with forge\'s own bytes', () => {
+    const pbe = (forge.pki as unknown as { pbe: { generatePkcs12Key: (password: string | null, salt: forge.util.ByteStringBuffer, id: number, iterations: number, bytes: number, md?: forge.md.MessageDigest) => forge.util.ByteStringBuffer } }).pbe;
+    const cases: Array<[string | null, string, number, number, number, string]> = [
+      [pfxPassword, 'salt1234', 1, 2048, 24, 'sha1'],
+      [pfxPassword, 'salt1234', 2, 2048, 8, 'sha1'],
+      ['pässwörd', 'another salt of more than one block: 0123456789abcdef0123456789abcdef', 3, 7, 20, 'sha1'],
+      [null, 'x', 3, 1, 32, 'sha256'],
+    ];
+    for (const [password, salt, id, iterations, bytes, md] of cases) {
+      const derive = () => pbe.generatePkcs12Key(password, forge.util.createBuffer(salt), id, iterations, bytes, forge.md[md as 'sha1'].create()).toHex();
+      expect(withNativeKdf(derive)).toBe(derive());
+    }
+    // forge's own function is back afterwards, also after a throw
+    const own = pbe.generatePkcs12Key;
+    expect(() => withNativeKdf(() => {
+      throw new Error('stop');
+    })).toThrow('stop');
+    expect(pbe.generatePkcs12Key).toBe(own);
   });
 });
 
