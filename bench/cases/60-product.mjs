@@ -8,7 +8,7 @@
 //   sfdisk + mkfs.fat + mcopy                 a FAT32 disk image of the same tree and size
 // and the same engine bundle on the dev runtime (this Node, dist/engine.cjs) and on the shipped
 // Node 22 as a plain script, so the shipped/dev ratio and the SEA's own share are measured too.
-// Median of RUNS (default 5) rounds, the sides taking turns; `sync` before every run; CPU time
+// Median of RUNS (default 5) rounds, the sides taking turns (in an order that turns each round); `sync` before every run; CPU time
 // (user + system) and peak RSS from /usr/bin/time. Then one run of each media type from a ~3.9 GiB
 // boot image (the largest a FAT32 UFD holds; real bytes, generated into a temporary folder and removed; E2E_BIG_MIB=0 skips it):
 // peak RSS must stay under 100 MiB and flat.
@@ -163,7 +163,10 @@ export default async function productBench() {
     const samples = Object.fromEntries(list.map((s) => [s.key, []]));
     const before = load();
     for (let round = 0; round < runs; round++) {
-      for (const side of list) {
+      // the order turns by one side each round: a side that runs first in a round, or after an
+      // I/O-heavy one, pays more (docs/performance.md "Noise"), and no side should always be that one
+      const shift = round % list.length;
+      for (const side of [...list.slice(shift), ...list.slice(0, shift)]) {
         clean();
         spawnSync('sync');
         samples[side.key].push(await side.run());
