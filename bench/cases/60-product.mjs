@@ -163,8 +163,8 @@ export default async function productBench() {
     const samples = Object.fromEntries(list.map((s) => [s.key, []]));
     const before = load();
     for (let round = 0; round < runs; round++) {
-      // the order turns by one side each round: a side that runs first in a round, or after an
-      // I/O-heavy one, pays more (docs/performance.md "Noise"), and no side should always be that one
+      // the order turns by one side each round, so that no side always runs first or after the same
+      // one (docs/performance.md "Later runs, and how far one run can be trusted")
       const shift = round % list.length;
       for (const side of [...list.slice(shift), ...list.slice(0, shift)]) {
         clean();

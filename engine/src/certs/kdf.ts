@@ -8,7 +8,9 @@
  * computed is answered from a cache, any other stops the reader (NeedDerivation). That derivation
  * is checked against the limits, computed asynchronously (PBKDF2 on libuv's pool, the PKCS#12 KDF
  * in slices between which the event loop runs: progress, heartbeat, cancel), and the reader runs
- * again. A PFX has a handful of derivations; re-reading the ASN.1 is cheap.
+ * again. A PFX has a handful of derivations; re-reading the ASN.1 is cheap. The media PFX that
+ * exportPfx writes has its derivations computed by node:crypto as well (withNativeKdf), at once:
+ * its counts are the engine's own.
  *
  * Limits (docs/certificates.md): at most 300,000 iterations per derivation (the MAC's included) and
  * 1,000,000 in all, the defaults of .NET's Pkcs12LoaderLimits (MacIterationLimit,
