@@ -5,7 +5,7 @@ import { CmTsError, fromSystemError } from '../errors/index.js';
 import { mediaPfxPassword, newMediaGuid, prestartCommandVariable } from '../formats/mediavars/index.js';
 import { checkArchitecture, WimReader } from '../formats/wim/index.js';
 import { Operation, sweepOperations } from '../ops/operations.js';
-import { checkFileDestination, isFileDestination } from '../output/check.js';
+import { checkFileDestination, type DestinationKind, isFileDestination } from '../output/check.js';
 import { refuseInputAsDestination } from '../output/inputs.js';
 import { lockDestination, type DestinationLock } from '../output/lock.js';
 import type { JobContext } from '../system/job.js';
@@ -204,6 +204,9 @@ function describeMedia(params: CreateBootMediaParams, request: CheckedRequest, m
   };
 }
 
+/** What each media type writes to (output/check.ts). */
+const destinationKinds: Record<MediaType, DestinationKind> = { CD: 'file', UFD: 'volume', 'UFD+FORMAT': 'diskOrImage' };
+
 /** One boot media creation, from the request to the media at the destination (docs/media.md). */
 export async function createBootMedia(params: CreateBootMediaParams, context: JobContext, environment = defaultEnvironment): Promise<BootMediaResult> {
   const request = checkRequest(params, environment);
@@ -218,7 +221,7 @@ export async function createBootMedia(params: CreateBootMediaParams, context: Jo
   try {
     // Locked before the slow part (the boot image, the key pair): a second creation to the same destination is refused at once.
     media = await prepareMedia(params, request, running, progress, environment, () => {
-      lock = lockDestination(request.destinationPath, operation.id, isFileDestination(params.mediaType, request.destinationPath, params.disk !== undefined));
+      lock = lockDestination(request.destinationPath, operation.id, isFileDestination(destinationKinds[params.mediaType], request.destinationPath, params.disk !== undefined));
       // a lock its process could not remove (its folder turned read-only) goes with the next sweep
       operation.add([{ remove: lock.path }]);
     });

@@ -7,10 +7,13 @@ import { access, constants, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CmTsError, fromSystemError } from '../errors/index.js';
 
+/** What a destination path names: an image file, a mounted volume, or a whole disk or a disk image file. */
+export type DestinationKind = 'file' | 'volume' | 'diskOrImage';
+
 /** Whether the destination is (or becomes) a file, locked beside it; else a volume or a disk (output/lock.ts). */
-export function isFileDestination(mediaType: string, path: string, windowsDisk: boolean): boolean {
-  if (mediaType === 'CD') return true;
-  if (mediaType === 'UFD' || windowsDisk || /^\\\\[.?]\\|^[A-Za-z]:\\?$/.test(path)) return false;
+export function isFileDestination(kind: DestinationKind, path: string, windowsDisk: boolean): boolean {
+  if (kind === 'file') return true;
+  if (kind === 'volume' || windowsDisk || /^\\\\[.?]\\|^[A-Za-z]:\\?$/.test(path)) return false;
   try {
     const info = statSync(path, { throwIfNoEntry: false });
     return !info || info.isFile();

@@ -99,7 +99,7 @@ async function openFile(target: Extract<OutputTarget, { kind: 'file' }>): Promis
   }
   return {
     handle,
-    sinkOptions: { newFile: { setLength: async () => undefined }, writeBehind: { everyBytes: writeBehindBytes, datasync: () => handle.datasync() } },
+    sinkOptions: { newFile: true, writeBehind: { everyBytes: writeBehindBytes, datasync: () => handle.datasync() } },
     async finish(head) {
       if (head) await writeFully(handle, head, 0, target.path);
       await output.commit();

@@ -23,13 +23,12 @@ export const defaultSinkBufferBytes = 512 << 10;
 
 export interface SinkOptions {
   /**
-   * The target is a new, empty regular file, so a range never written reads as zeros (POSIX
-   * write(2) past the end; ext4, XFS and NTFS store it as a hole or behind the valid data length).
-   * A buffer that is all zeros is then not written (a sparse source, an ISO's padding: a 4 GiB
-   * hole is not 4 GiB of writes), and `setLength` gives the file its full length at flush when
-   * the end was such a buffer.
+   * The target is a new regular file already at its full length (ftruncate), so a range never
+   * written reads as zeros (ext4, XFS and NTFS store it as a hole or behind the valid data
+   * length). A buffer that is all zeros is then not written: a sparse source or an ISO's padding
+   * (a 4 GiB hole is not 4 GiB of writes).
    */
-  newFile?: { setLength(bytes: number): Promise<void> };
+  newFile?: true;
   /**
    * Write-behind: a data sync after about every `everyBytes` handed to the target, one at a time,
    * while the producer goes on. Without it Linux starts writing a large file out only at its
@@ -54,7 +53,7 @@ export class SequentialSink {
   private fill = 0;
   private flushedBytes = 0;
   private pending: Promise<void> | null = null;
-  /** End of the bytes handed to the target (relative); below `flushedBytes` when zeros were skipped. */
+  /** End of the bytes handed to the target (relative), for write-behind; below `flushedBytes` when zeros were skipped. */
   private writtenEnd = 0;
   private syncedEnd = 0;
   private syncing: Promise<void> | null = null;
@@ -216,12 +215,6 @@ export class SequentialSink {
     await this.settle();
     await this.syncing;
     await this.settle();
-    if (this.options.newFile && this.writtenEnd < this.flushedBytes) {
-      await this.options.newFile.setLength(this.startPosition + this.flushedBytes).catch((err: unknown) => {
-        throw fromSystemError(err, this.label);
-      });
-      this.writtenEnd = this.flushedBytes;
-    }
   }
 
   private async settle(): Promise<void> {
