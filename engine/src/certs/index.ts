@@ -113,7 +113,8 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
   }
 
   const native = await (options.privateKey ?? generateMediaKeyPair());
-  const privateKey = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(native.export({ type: 'pkcs8', format: 'der' })))) as forge.pki.rsa.PrivateKey;
+  const privateKeyDer = new Uint8Array(native.export({ type: 'pkcs8', format: 'der' }));
+  const privateKey = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(privateKeyDer))) as forge.pki.rsa.PrivateKey;
   const serial = (options.random ?? randomBytes)(16);
   // A positive INTEGER without a leading zero octet (RFC 5280 §4.1.2.2).
   serial[0] = (serial[0]! & 0x7f) | 0x40;
@@ -132,7 +133,7 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
     { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(nativeSigner(privateKey, native), forge.md.sha256.create());
-  return toMediaCertificate(cert, privateKey);
+  return toMediaCertificate(cert, privateKeyDer);
 }
 
 /** DER DigestInfo prefix of a SHA-256 digest (RFC 8017 §9.2, note 1). */
@@ -154,9 +155,11 @@ function nativeSigner(key: forge.pki.rsa.PrivateKey, native: KeyObject): forge.p
   return { ...key, sign } as forge.pki.rsa.PrivateKey;
 }
 
-function toMediaCertificate(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey): MediaCertificate {
+/** PKCS#8 PrivateKeyInfo, DER, of a key forge read. */
+const pkcs8Of = (key: forge.pki.rsa.PrivateKey): Uint8Array => fromBinary(forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))).getBytes());
+
+function toMediaCertificate(cert: forge.pki.Certificate, privateKeyDer: Uint8Array): MediaCertificate {
   const certificateDer = fromBinary(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes());
-  const privateKeyDer = fromBinary(forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))).getBytes());
   const eku = cert.getExtension('extKeyUsage') as Record<string, unknown> | null;
   const clientAuthentication = !eku || eku['clientAuth'] === true || eku[clientAuthOid] === true || eku[anyExtendedKeyUsageOid] === true;
   return {
@@ -203,7 +206,7 @@ export async function importPfx(bytes: Uint8Array, password: string | undefined,
       const pub = c.publicKey as forge.pki.rsa.PublicKey;
       return pub.n !== undefined && pub.n.equals(key.n) && pub.e.equals(key.e);
     });
-    if (cert) return toMediaCertificate(cert, key);
+    if (cert) return toMediaCertificate(cert, pkcs8Of(key));
   }
   throw new CmTsError('CREATETSMEDIA_E_PRIVATEKEY');
 }
