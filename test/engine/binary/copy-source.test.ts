@@ -1,14 +1,14 @@
 /**
  * SequentialSink.writable/advance and copySourceToSink: disk files read straight into the sink's
- * buffer (small files synchronously, large ones asynchronously), byte-exact against the source,
- * and every way a file can change after it was measured.
+ * buffer (small files synchronously, large ones on the main thread or the thread pool), byte-exact
+ * against the source, and every way a file can change after it was measured.
  */
 import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SequentialSink, type SinkTarget } from '../../../engine/src/formats/binary/index.js';
-import { bufferSource, copySourceToSink, diskFileSource, diskFileSourceSync, isPositionalSource, syncReadMaxBytes } from '../../../engine/src/formats/sources.js';
+import { bufferSource, copySourceToSink, diskFileSource, diskFileSourceSync, isPositionalSource, readThreadFor, syncReadMaxBytes } from '../../../engine/src/formats/sources.js';
 import type { FileSource } from '../../../engine/src/formats/tree.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cmts-copy-source-'));
@@ -78,9 +78,9 @@ describe('SequentialSink.writable / advance', () => {
 describe('copySourceToSink', () => {
   const sizes = [0, 1, 2047, 2048, 4095, syncReadMaxBytes, syncReadMaxBytes + 1, 3 * syncReadMaxBytes + 5];
 
-  it('copies disk files byte for byte, small (sync) and large (async), across buffer boundaries', async () => {
+  it.each(['main', 'pool'] as const)('copies disk files byte for byte, small (sync) and large (%s thread), across buffer boundaries', async (largeReads) => {
     const contents = sizes.map((n, i) => pattern(n, i + 1));
-    const sources = await Promise.all(contents.map((bytes, i) => diskFileSource(file(`f${i}.bin`, bytes))));
+    const sources = await Promise.all(contents.map((bytes, i) => diskFileSource(file(`f${i}.bin`, bytes), largeReads)));
     expect(sources.every(isPositionalSource)).toBe(true);
     const expected = new Uint8Array(contents.reduce((sum, c) => sum + c.length + 1, 0));
     let at = 0;
@@ -105,11 +105,11 @@ describe('copySourceToSink', () => {
     expect(Buffer.compare(out.subarray(0, bytes.length), bytes)).toBe(0);
   });
 
-  it('a file that grew or shrank since it was measured is CMTSMEDIA_E_SOURCECHANGED', async () => {
+  it.each(['main', 'pool'] as const)('a file that grew or shrank since it was measured is CMTSMEDIA_E_SOURCECHANGED (large reads: %s thread)', async (largeReads) => {
     for (const size of [100, 2048, syncReadMaxBytes + 100]) {
       for (const bufferBytes of [size, size + 1, 1 << 20]) {
         const grows = file('grows.bin', pattern(size, 3));
-        const grown = await diskFileSource(grows);
+        const grown = await diskFileSource(grows, largeReads);
         appendFileSync(grows, 'x');
         await expect(copyAll([grown], bufferBytes), `grew, ${size}/${bufferBytes}`).rejects.toMatchObject({ code: 'CMTSMEDIA_E_SOURCECHANGED' });
         const shrinks = file('shrinks.bin', pattern(size, 4));
@@ -137,5 +137,21 @@ describe('copySourceToSink', () => {
     controller.abort();
     const sink = new SequentialSink(memoryTarget(source.sizeBytes), 'mem', 4096);
     await expect(copySourceToSink(source, source.sizeBytes, sink, { signal: controller.signal })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  });
+});
+
+describe('readThreadFor', () => {
+  it.runIf(process.platform === 'linux')('reads a large file on a local Linux file system on the main thread, and anything else on the pool', async () => {
+    const path = file('local.bin', pattern(syncReadMaxBytes * 2, 7));
+    expect(await readThreadFor(path)).toBe('main'); // the test's temporary folder is on a local disk
+    expect(await readThreadFor('/proc/self/status')).toBe('pool'); // procfs: not a file system of the list
+    expect(await readThreadFor(join(work, 'missing'))).toBe('pool');
+    // on the main thread the bytes are there when read() returns, before its promise is awaited
+    const reader = await (await diskFileSource(path)).openReader();
+    const target = new Uint8Array(16);
+    const reading = reader.read(target, 0);
+    expect(Buffer.compare(target, pattern(syncReadMaxBytes * 2, 7).subarray(0, 16))).toBe(0);
+    expect(await reading).toBe(16);
+    reader.close();
   });
 });
