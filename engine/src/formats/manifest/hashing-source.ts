@@ -5,9 +5,10 @@
  *
  * Hashing runs on the main thread, overlapped with the I/O (docs/performance.md "Hashing"): a
  * positional read's bytes are hashed when the next read has been started (or at close), so the
- * thread pool reads the next piece and writes the previous one while the main thread hashes. No
- * copy of the bytes, no worker isolate (15-20 MiB of RSS). A stream through open() is hashed while
- * its consumer writes the chunk (setImmediate), before the next chunk is read.
+ * thread pool writes the previous piece (and reads the next, unless the main thread just did:
+ * sources.ts readThreadFor) while the main thread hashes. No copy of the bytes, no worker isolate
+ * (15-20 MiB of RSS). A stream through open() is hashed while its consumer writes the chunk
+ * (setImmediate), before the next chunk is read.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { CmTsError } from '../../errors/index.js';
