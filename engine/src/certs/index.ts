@@ -3,7 +3,7 @@
  * PKCS#12 re-export that goes into `_SMSTSMediaPFX`, and PEM/DER certificate files of the site
  * catalog. The only module that imports node-forge; everything crosses its boundary as Uint8Array.
  */
-import { constants, createHash, type KeyObject, privateEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { constants, createHash, createPublicKey, type KeyObject, privateEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { CmTsError } from '../errors/index.js';
 import { withBoundedKdf, withNativeKdf } from './kdf.js';
@@ -114,12 +114,12 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
 
   const native = await (options.privateKey ?? generateMediaKeyPair());
   const privateKeyDer = new Uint8Array(native.export({ type: 'pkcs8', format: 'der' }));
-  const privateKey = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(privateKeyDer))) as forge.pki.rsa.PrivateKey;
+  const publicKeyDer = new Uint8Array(createPublicKey(native).export({ type: 'spki', format: 'der' }));
   const serial = (options.random ?? randomBytes)(16);
   // A positive INTEGER without a leading zero octet (RFC 5280 §4.1.2.2).
   serial[0] = (serial[0]! & 0x7f) | 0x40;
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
+  cert.publicKey = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(publicKeyDer)));
   cert.serialNumber = Buffer.from(serial).toString('hex');
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -132,7 +132,7 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
     { name: 'extKeyUsage', clientAuth: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(nativeSigner(privateKey, native), forge.md.sha256.create());
+  cert.sign(nativeSigner(native), forge.md.sha256.create());
   return toMediaCertificate(cert, privateKeyDer);
 }
 
@@ -140,19 +140,19 @@ export async function createMediaCertificate(options: MediaCertificateOptions = 
 const sha256DigestInfo = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 /**
- * The private key as forge's cert.sign() uses it, the RSA operation done by Node's OpenSSL:
- * RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) is DigestInfo with type-1 padding under the private key, which
- * is what privateEncrypt with RSA_PKCS1_PADDING computes. The signature is the same bytes forge's
+ * The private key as forge's cert.sign() uses it (it calls only `sign`), the RSA operation done by
+ * Node's OpenSSL: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) is DigestInfo with type-1 padding under the
+ * private key, which is what privateEncrypt with RSA_PKCS1_PADDING computes. The signature is the same bytes forge's
  * own JavaScript RSA gives (the scheme is deterministic); that took 100-150 ms of a cold engine's
  * main thread, this takes about 2 ms (docs/performance.md "Fixed costs").
  */
-function nativeSigner(key: forge.pki.rsa.PrivateKey, native: KeyObject): forge.pki.rsa.PrivateKey {
+function nativeSigner(native: KeyObject): forge.pki.rsa.PrivateKey {
   const sign = (md: forge.md.MessageDigest): string => {
     if (md.algorithm !== 'sha256') throw new CmTsError('E_UNEXPECTED', `certificate digest ${md.algorithm} is not SHA-256`);
     const digest = Buffer.from(md.digest().getBytes(), 'binary');
     return privateEncrypt({ key: native, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([sha256DigestInfo, digest])).toString('binary');
   };
-  return { ...key, sign } as forge.pki.rsa.PrivateKey;
+  return { sign } as unknown as forge.pki.rsa.PrivateKey;
 }
 
 /** PKCS#8 PrivateKeyInfo, DER, of a key forge read. */
